@@ -1,0 +1,1 @@
+"""Performance Ledger: an event-sourced, tamper-evident ledger of employee performance."""

@@ -1,0 +1,1 @@
+"""The application's use cases, one module per part of the domain."""

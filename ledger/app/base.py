@@ -1,0 +1,138 @@
+"""The library's Application configured for the ledger, and what every use case shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Concatenate, ParamSpec, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.utils import Environment, EnvType
+
+from ledger.commands import Context, Written
+from ledger.config import Settings
+from ledger.errors import AlreadyExists, Conflict, IdempotencyKeyReused, NotFound, StaleVersion
+from ledger.store.database import APPLICATION_NAME, EVENTS_TABLE, DatabaseAddress, library_env
+from ledger.store.recorder import IdempotencyClaim, IdempotencyKeyTaken, LedgerRecorder
+from ledger.store.records import LedgerRecords
+from ledger.transcodings import register_ledger_transcodings
+
+P = ParamSpec("P")
+A = TypeVar("A", bound=Aggregate)
+L = TypeVar("L", bound="LedgerBase")
+
+
+def command(
+    method: Callable[Concatenate[L, Context, P], Written],
+) -> Callable[Concatenate[L, Context, P], Written]:
+    """A command answers a repeated idempotency key from its first answer, writing nothing."""
+
+    @wraps(method)
+    def run(app: L, ctx: Context, /, *args: P.args, **kwargs: P.kwargs) -> Written:
+        replayed = app.replay(ctx)
+        if replayed is not None:
+            return replayed
+        return method(app, ctx, *args, **kwargs)
+
+    return run
+
+
+class LedgerBase(Application[UUID]):
+    """Saving with idempotency keys and conflicts translated; loading with NotFound."""
+
+    name = APPLICATION_NAME
+
+    def __init__(self, address: DatabaseAddress, settings: Settings) -> None:
+        super().__init__(env=library_env(address, settings, create_table=False))
+        recorder = self.recorder
+        assert isinstance(recorder, LedgerRecorder)
+        self.records = LedgerRecords(recorder.datastore, EVENTS_TABLE)
+
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        """Only the settings given: the process environment never overrides them."""
+        return Environment(name, dict(env or {}))
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_ledger_transcodings(transcoder)
+
+    def head_position(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def replay(self, ctx: Context) -> Written | None:
+        """The first answer to this idempotency key, if it was used before."""
+        if ctx.idempotency is None:
+            return None
+        claim = self.records.claim(ctx.idempotency.key)
+        if claim is None:
+            return None
+        if claim.request_hash != ctx.idempotency.fingerprint:
+            raise IdempotencyKeyReused(
+                f"idempotency key {ctx.idempotency.key!r} was used with another request"
+            )
+        result = claim.result
+        return Written(
+            position=claim.position,
+            ids=dict(result.get("ids", {})),
+            version=result.get("version"),
+            created=bool(result.get("created")),
+            replayed=True,
+        )
+
+    def commit(
+        self,
+        ctx: Context,
+        *aggregates: Aggregate | None,
+        main: Aggregate,
+        ids: dict[str, str] | None = None,
+        created: bool = False,
+        label: str | None = None,
+    ) -> Written:
+        """Save the aggregates' pending events atomically, with the idempotency key if any.
+
+        A new aggregate whose id is taken already is refused by the store's unique key, so
+        creating needs no read first: the refusal becomes AlreadyExists (naming ``label``).
+        """
+        ids = dict(ids or {})
+        if not any(a is not None and a.pending_events for a in aggregates):
+            return Written(self.head_position(), ids, main.version, created)
+        claim = None
+        if ctx.idempotency is not None:
+            result = {"ids": ids, "version": main.version, "created": created}
+            claim = IdempotencyClaim(ctx.idempotency.key, ctx.idempotency.fingerprint, result)
+        is_new = main.pending_events[0].originator_version == 1 if main.pending_events else False
+        try:
+            recordings = self.save(*aggregates, idempotency=claim)
+        except IdempotencyKeyTaken:
+            replayed = self.replay(ctx)
+            assert replayed is not None
+            return replayed
+        except IntegrityError:
+            if is_new:
+                raise AlreadyExists(f"{label or 'the record'} exists already") from None
+            raise Conflict("another writer changed the same record first; try again") from None
+        return Written(recordings[-1].notification.id, ids, main.version, created)
+
+    @staticmethod
+    def check_version(ctx: Context, aggregate: Aggregate) -> None:
+        if ctx.expected_version is not None and ctx.expected_version != aggregate.version:
+            raise StaleVersion(
+                f"expected version {ctx.expected_version}, the current one is {aggregate.version}"
+            )
+
+    def load(self, kind: type[A], aggregate_id: UUID, label: str, version: int | None = None) -> A:
+        """The aggregate at ``version`` (default: the latest), of ``kind``, or NotFound.
+
+        The latest state comes from the cache, fast-forwarded with the events since; a given
+        version is always rebuilt from the stored events, so what is audited is what is stored.
+        """
+        try:
+            aggregate: Aggregate = self.repository.get(aggregate_id, version=version)
+        except AggregateNotFoundError:
+            raise NotFound(f"{label} not found") from None
+        if not isinstance(aggregate, kind):
+            raise NotFound(f"{label} not found")
+        return aggregate

@@ -1,0 +1,27 @@
+"""The composition root: settings in, a ready application out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ledger.application import LedgerApp
+from ledger.config import Settings
+from ledger.store.provision import init_schema, resolve_address
+
+
+@contextmanager
+def open_ledger(settings: Settings) -> Iterator[LedgerApp]:
+    """The application on the configured database, or on the embedded one.
+
+    The embedded server belongs to this process alone, so its schema is created here;
+    an external database gets its schema once, from ``ledger db init``.
+    """
+    address = resolve_address(settings)
+    if settings.database_url is None:
+        init_schema(address, settings)
+    app = LedgerApp(address, settings)
+    try:
+        yield app
+    finally:
+        app.close()

@@ -1,0 +1,58 @@
+"""The one place that reads the process environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATA_DIR = Path("var")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the ledger's processes need to know about their surroundings.
+
+    ``database_url`` None means: start the embedded PostgreSQL in ``data_dir``.
+    """
+
+    database_url: str | None = None
+    data_dir: Path = DEFAULT_DATA_DIR
+    signing_key: Path | None = None
+    pool_size: int = 5
+    max_overflow: int = 10
+    aggregate_cache_size: int = 1000
+    lock_timeout_seconds: int = 10
+    token_cache_seconds: float = 10.0
+    """How long a process trusts a token it has checked; a revocation elsewhere waits this long."""
+    read_wait_seconds: float = 2.0
+    """How long a read asked for a position the ledger has not reached waits for it."""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        signing_key = env.get("LEDGER_SIGNING_KEY")
+        return cls(
+            database_url=env.get("LEDGER_DATABASE_URL") or None,
+            data_dir=Path(env.get("LEDGER_DATA_DIR") or DEFAULT_DATA_DIR),
+            signing_key=Path(signing_key) if signing_key else None,
+            pool_size=int(env.get("LEDGER_POOL_SIZE") or cls.pool_size),
+            max_overflow=int(env.get("LEDGER_POOL_OVERFLOW") or cls.max_overflow),
+            aggregate_cache_size=int(env.get("LEDGER_AGGREGATE_CACHE") or cls.aggregate_cache_size),
+            lock_timeout_seconds=int(env.get("LEDGER_LOCK_TIMEOUT") or cls.lock_timeout_seconds),
+            token_cache_seconds=float(
+                env.get("LEDGER_TOKEN_CACHE_SECONDS") or cls.token_cache_seconds
+            ),
+            read_wait_seconds=float(env.get("LEDGER_READ_WAIT_SECONDS") or cls.read_wait_seconds),
+        )
+
+
+def test_database_url() -> str | None:
+    """The PostgreSQL server the test suite and the benchmark should use, if named."""
+    return os.environ.get("LEDGER_TEST_DATABASE_URL") or None
+
+
+def test_server_embedded() -> bool:
+    """``LEDGER_TEST_SERVER=embedded`` skips looking for a local server (as on a bare machine)."""
+    return os.environ.get("LEDGER_TEST_SERVER") == "embedded"

@@ -1,0 +1,216 @@
+"""MeasurementLog: the observed values of one employee's KPIs in one cycle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from ledger.domain.checks import (
+    TEXT_MAX_LENGTH,
+    check_actor,
+    check_date,
+    check_number,
+    check_text,
+    require_reason,
+)
+from ledger.domain.cycle import ReviewCycle
+from ledger.domain.plan import Plan
+from ledger.domain.topics import explicit_topics
+from ledger.errors import InvalidInput, NotFound, RuleViolated
+from ledger.ids import check_key, measurement_id, measurement_log_uuid
+
+DEFAULT_SOURCE = "manual"
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One measurement, never erased: corrections change ``value``, a void sets ``voided``."""
+
+    measurement_id: str
+    kpi_id: str
+    original_value: Decimal
+    value: Decimal
+    effective_date: date
+    sequence: int
+    """The log version that recorded it: recorded later, higher sequence."""
+    source: str
+    note: str
+    voided: bool = False
+
+
+@explicit_topics("MeasurementLog")
+class MeasurementLog(Aggregate):
+    """Started with the first measurement of an employee in a cycle."""
+
+    class Event(Aggregate.Event):
+        actor: str
+
+    class Started(Event, Aggregate.Created):
+        employee_id: str
+        cycle_id: str
+
+    class MeasurementRecorded(Event):
+        measurement_id: str
+        kpi_id: str
+        value: Decimal
+        effective_date: date
+        source: str
+        note: str
+
+        def apply(self, log: MeasurementLog) -> None:
+            log._measurements[self.measurement_id] = Measurement(
+                measurement_id=self.measurement_id,
+                kpi_id=self.kpi_id,
+                original_value=self.value,
+                value=self.value,
+                effective_date=self.effective_date,
+                sequence=self.originator_version,
+                source=self.source,
+                note=self.note,
+            )
+
+    class MeasurementCorrected(Event):
+        measurement_id: str
+        kpi_id: str
+        value: Decimal
+        reason: str
+
+        def apply(self, log: MeasurementLog) -> None:
+            measurement = log._measurements[self.measurement_id]
+            log._measurements[self.measurement_id] = replace(measurement, value=self.value)
+
+    class MeasurementVoided(Event):
+        measurement_id: str
+        kpi_id: str
+        reason: str
+
+        def apply(self, log: MeasurementLog) -> None:
+            measurement = log._measurements[self.measurement_id]
+            log._measurements[self.measurement_id] = replace(measurement, voided=True)
+
+    @staticmethod
+    def create_id(employee_id: str, cycle_id: str) -> UUID:
+        return measurement_log_uuid(employee_id, cycle_id)
+
+    def __init__(self, employee_id: str, cycle_id: str) -> None:
+        self.employee_id = employee_id
+        self.cycle_id = cycle_id
+        self._measurements: dict[str, Measurement] = {}
+
+    @classmethod
+    def start(cls, employee_id: str, cycle_id: str, *, actor: str) -> MeasurementLog:
+        """Raises InvalidInput for malformed keys or actor."""
+        return cls._create(
+            cls.Started,
+            employee_id=check_key(employee_id, "employee_id"),
+            cycle_id=check_key(cycle_id, "cycle_id"),
+            actor=check_actor(actor),
+        )
+
+    @property
+    def measurements(self) -> tuple[Measurement, ...]:
+        """Every measurement in recording order, voided ones included."""
+        return tuple(self._measurements.values())
+
+    def measurement(self, measurement_id: str) -> Measurement:
+        try:
+            return self._measurements[measurement_id]
+        except KeyError:
+            raise NotFound(f"measurement {measurement_id!r} not found") from None
+
+    def measurements_of(self, kpi_id: str) -> tuple[Measurement, ...]:
+        return tuple(m for m in self._measurements.values() if m.kpi_id == kpi_id)
+
+    def record(
+        self,
+        plan: Plan,
+        cycle: ReviewCycle,
+        *,
+        kpi_id: str,
+        value: Decimal,
+        effective_date: date,
+        source: str = DEFAULT_SOURCE,
+        note: str = "",
+        actor: str,
+    ) -> str:
+        """Records a value of a KPI of the active ``plan`` and returns its new measurement id.
+
+        Raises RuleViolated unless the plan is active, NotFound for a KPI not in the plan,
+        InvalidInput for a malformed value or an effective date outside the cycle.
+        """
+        if (plan.employee_id, plan.cycle_id, cycle.cycle_id) != (
+            self.employee_id,
+            self.cycle_id,
+            self.cycle_id,
+        ):
+            raise ValueError("the plan and the cycle must be those of this measurement log")
+        actor = check_actor(actor)
+        plan.check_active()
+        plan.kpi(kpi_id)
+        value = check_number(value, "value")
+        if not cycle.contains(check_date(effective_date, "effective_date")):
+            message = (
+                f"must lie in cycle {cycle.cycle_id}, "
+                f"{cycle.start_date.isoformat()} to {cycle.end_date.isoformat()}"
+            )
+            raise InvalidInput(f"effective_date {message}", {"effective_date": message})
+        new_id = measurement_id(self.employee_id, self.cycle_id, len(self._measurements) + 1)
+        self.trigger_event(
+            self.MeasurementRecorded,
+            measurement_id=new_id,
+            kpi_id=kpi_id,
+            value=value,
+            effective_date=effective_date,
+            source=check_text(source, "source"),
+            note=check_text(note, "note", required=False, max_length=TEXT_MAX_LENGTH),
+            actor=actor,
+        )
+        return new_id
+
+    def correct(
+        self, measurement_id: str, value: Decimal, *, reason: str | None, actor: str
+    ) -> None:
+        """Replaces a measurement's value, keeping its original.
+
+        Raises NotFound for an unknown measurement, RuleViolated for a voided one or an
+        unchanged value, InvalidInput for a malformed value or a missing reason.
+        """
+        actor, reason = check_actor(actor), require_reason(reason)
+        measurement = self._check_not_voided(measurement_id)
+        value = check_number(value, "value")
+        if value == measurement.value:
+            raise RuleViolated(f"measurement {measurement_id} has the value {value} already")
+        self.trigger_event(
+            self.MeasurementCorrected,
+            measurement_id=measurement_id,
+            kpi_id=measurement.kpi_id,
+            value=value,
+            reason=reason,
+            actor=actor,
+        )
+
+    def void(self, measurement_id: str, *, reason: str | None, actor: str) -> None:
+        """Leaves a measurement out of every score from now on; it stays in the log.
+
+        Raises NotFound for an unknown measurement, RuleViolated for a voided one,
+        InvalidInput for a missing reason.
+        """
+        actor, reason = check_actor(actor), require_reason(reason)
+        measurement = self._check_not_voided(measurement_id)
+        self.trigger_event(
+            self.MeasurementVoided,
+            measurement_id=measurement_id,
+            kpi_id=measurement.kpi_id,
+            reason=reason,
+            actor=actor,
+        )
+
+    def _check_not_voided(self, measurement_id: str) -> Measurement:
+        measurement = self.measurement(measurement_id)
+        if measurement.voided:
+            raise RuleViolated(f"measurement {measurement_id} is voided")
+        return measurement

@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""Check an evidence bundle of the Performance Ledger with nothing but Python's standard library.
+
+    python3 verify_bundle.py [BUNDLE] [--public-key HEX]
+
+BUNDLE is the bundle's .zip or the folder it was unpacked into (default: the folder this
+script is in). The script
+
+- recomputes the hash of every included event from its stored bytes, and every chain link
+  from the link before it (each event carries the previous link's position and hash);
+- checks that every file listed in manifest.json has the SHA-256 written there;
+- checks that every review revision reproduced its finalised scorecard;
+- checks the signatures of digest.json and manifest.json when the ``cryptography`` package
+  can be imported, and says that it skipped them when it cannot.
+
+It exits with 0 when everything agrees, 1 naming each position or file that does not, and
+2 when the bundle cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import sys
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+# The chain's definition, as the ledger computes it (ledger/store/chain.py):
+#   event_hash = sha256("ledger-event-v1\n" originator_id "\n" version "\n" topic "\n" state)
+#   chain_hash = sha256(previous chain_hash || event_hash || "<position>|<recorded_at>")
+# with recorded_at as YYYY-MM-DDTHH:MM:SS.ffffffZ (UTC) and 32 zero bytes before the first link.
+GENESIS = bytes(32)
+STAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+EVENT_PREFIX = b"ledger-event-v1\n"
+
+MANIFEST = "manifest.json"
+SIGNATURE = "signature.json"
+EVENTS = "events.jsonl"
+DIGEST = "digest.json"
+
+
+def event_hash(originator_id: str, version: int, topic: str, state: bytes) -> bytes:
+    header = f"{originator_id}\n{version}\n{topic}\n".encode()
+    return hashlib.sha256(EVENT_PREFIX + header + state).digest()
+
+
+def link_hash(previous: bytes, event_digest: bytes, position: int, recorded_at: str) -> bytes:
+    stamp = f"{position}|{recorded_at}".encode()
+    return hashlib.sha256(previous + event_digest + stamp).digest()
+
+
+class Unreadable(Exception):
+    """The bundle or one of its files cannot be read as a bundle."""
+
+
+class Bundle:
+    """The files of a bundle, from its zip or from the folder it was unpacked into."""
+
+    def __init__(self, location: Path) -> None:
+        self.location = location
+        self.files: dict[str, bytes] = {}
+        if location.is_dir():
+            for path in sorted(location.rglob("*")):
+                if path.is_file():
+                    self.files[path.relative_to(location).as_posix()] = path.read_bytes()
+        elif zipfile.is_zipfile(location):
+            with zipfile.ZipFile(location) as archive:
+                for name in archive.namelist():
+                    if not name.endswith("/"):
+                        self.files[name] = archive.read(name)
+        else:
+            raise Unreadable(f"{location} is neither a bundle's zip nor its folder")
+
+    def read(self, name: str) -> bytes:
+        try:
+            return self.files[name]
+        except KeyError:
+            raise Unreadable(f"the bundle has no {name}") from None
+
+    def json(self, name: str) -> Any:
+        try:
+            return json.loads(self.read(name))
+        except ValueError as exc:
+            raise Unreadable(f"{name} is not JSON: {exc}") from None
+
+
+def check_manifest(bundle: Bundle) -> list[str]:
+    manifest = bundle.json(MANIFEST)
+    listed: dict[str, Any] = manifest.get("files", {})
+    problems = []
+    for name, entry in sorted(listed.items()):
+        data = bundle.files.get(name)
+        if data is None:
+            problems.append(f"MISSING file {name}: listed in the manifest")
+        elif hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+            problems.append(f"TAMPERED file {name}: its SHA-256 differs from the manifest's")
+    for name in sorted(set(bundle.files) - set(listed) - {MANIFEST, SIGNATURE}):
+        if not _is_extra_copy(name):
+            problems.append(f"UNLISTED file {name}: not in the manifest")
+    return problems
+
+
+def _is_extra_copy(name: str) -> bool:
+    """Python's own caches, left beside the script when it ran from an unpacked folder."""
+    return "__pycache__/" in name or name.endswith(".pyc")
+
+
+def check_events(bundle: Bundle) -> tuple[int, list[str]]:
+    """Each event's hash and chain link; links of adjacent events must join up."""
+    problems = []
+    count = 0
+    earlier: dict[str, Any] | None = None
+    for number, line in enumerate(bundle.read(EVENTS).decode().splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            event = json.loads(line)
+        except ValueError as exc:
+            raise Unreadable(f"{EVENTS} line {number} is not JSON: {exc}") from None
+        count += 1
+        problem = event_problem(event, earlier)
+        if problem is not None:
+            problems.append(f"TAMPERED at position {event.get('position')}: {problem}")
+        earlier = event
+    return count, problems
+
+
+def event_problem(event: dict[str, Any], earlier: dict[str, Any] | None) -> str | None:
+    position = event["position"]
+    if earlier is not None and position <= earlier["position"]:
+        return "positions are not in increasing order"
+    if event.get("event_hash") is None or event.get("chain_hash") is None:
+        return "event without its chain row"
+    if event.get("recorded_at") is None:
+        return "event without its recorded time"
+    state = stored_state(event)
+    digest = event_hash(event["originator_id"], event["version"], event["topic"], state)
+    if digest.hex() != event["event_hash"]:
+        return "event bytes do not match their stored hash"
+    previous = bytes.fromhex(event["previous_chain_hash"])
+    expected = link_hash(previous, digest, position, event["recorded_at"])
+    if expected.hex() != event["chain_hash"]:
+        return "chain hash does not follow from the previous link"
+    adjacent = earlier is not None and event["previous_position"] == earlier["position"]
+    before = earlier["chain_hash"] if adjacent and earlier is not None else None
+    if before is not None and event["previous_chain_hash"] != before:
+        return "the previous link differs from the event before it"
+    return None
+
+
+def stored_state(event: dict[str, Any]) -> bytes:
+    if event.get("state_encoding") == "base64":
+        return base64.b64decode(event["state"], validate=True)
+    text: str = event["state"]
+    return text.encode("utf-8")
+
+
+def check_reproductions(bundle: Bundle) -> list[str]:
+    problems = []
+    for name in sorted(bundle.files):
+        if name.startswith("revisions/") and name.endswith(".json"):
+            reproduction = bundle.json(name)
+            if reproduction.get("matches") is not True:
+                problems.append(
+                    f"REVISION {reproduction.get('revision')} does not reproduce: the"
+                    " scorecard scored again from its pinned versions hashes differently"
+                )
+    return problems
+
+
+def digest_payload(digest: dict[str, Any]) -> bytes:
+    fields = {key: digest.get(key) for key in ("chain_hash", "position", "recorded_at")}
+    return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
+
+
+def check_signatures(bundle: Bundle, trusted: str | None) -> tuple[str, list[str]]:
+    """A line saying what was checked, and the problems found."""
+    digest = bundle.json(DIGEST)
+    signed = {
+        DIGEST: (digest.get("public_key"), digest.get("signature"), digest_payload(digest)),
+    }
+    if SIGNATURE in bundle.files:
+        seal = bundle.json(SIGNATURE)
+        signed[MANIFEST] = (seal.get("public_key"), seal.get("signature"), bundle.read(MANIFEST))
+    present = {name: value for name, value in signed.items() if value[1] is not None}
+    if not present:
+        return "signatures: none (the bundle is not signed)", (
+            ["UNSIGNED: a trusted public key was given"] if trusted else []
+        )
+    try:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    except ImportError:
+        return "signatures: skipped (the cryptography package is not installed)", []
+    problems = []
+    for name, (public_key, signature, message) in sorted(present.items()):
+        if trusted is not None and public_key != trusted.lower():
+            problems.append(f"SIGNATURE of {name}: signed by another key than the trusted one")
+            continue
+        try:
+            key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key))
+            key.verify(bytes.fromhex(signature), message)
+        except (InvalidSignature, ValueError, TypeError):
+            problems.append(f"SIGNATURE of {name}: does not match its content")
+    keys = sorted({value[0] for value in present.values()})
+    return f"signatures: checked ({', '.join(sorted(present))}; key {', '.join(keys)})", problems
+
+
+def check(bundle: Bundle, trusted: str | None) -> tuple[list[str], list[str]]:
+    """Lines to report, and problems found."""
+    problems = check_manifest(bundle)
+    count, event_problems = check_events(bundle)
+    problems += event_problems
+    problems += check_reproductions(bundle)
+    signatures, signature_problems = check_signatures(bundle, trusted)
+    problems += signature_problems
+    digest = bundle.json(DIGEST)
+    lines = [
+        f"{count} events checked, each hash and chain link recomputed",
+        f"{len(bundle.json(MANIFEST).get('files', {}))} files checked against the manifest",
+        f"digest: position {digest.get('position')}, chain hash {digest.get('chain_hash')}",
+        signatures,
+    ]
+    return lines, problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Check a Performance Ledger evidence bundle.")
+    parser.add_argument("bundle", nargs="?", type=Path, default=Path(__file__).resolve().parent)
+    parser.add_argument("--public-key", help="hex of the Ed25519 key the bundle must be signed by")
+    args = parser.parse_args(argv)
+    try:
+        lines, problems = check(Bundle(args.bundle), args.public_key)
+    except (Unreadable, OSError, KeyError, TypeError, ValueError, zipfile.BadZipFile) as exc:
+        print(f"cannot check {args.bundle}: {exc}", file=sys.stderr)
+        return 2
+    for line in lines:
+        print(line)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"FAILED: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    checked_at = datetime.now(UTC).strftime(STAMP_FORMAT)
+    print(f"ok: the bundle agrees with itself (checked at {checked_at})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

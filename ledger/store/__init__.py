@@ -1,0 +1,1 @@
+"""The event store: the library's PostgreSQL recorder extended with the ledger's chain."""

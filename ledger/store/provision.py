@@ -1,0 +1,27 @@
+"""Where the database is, and creating the ledger's tables there once."""
+
+from __future__ import annotations
+
+from eventsourcing.persistence import InfrastructureFactory
+from eventsourcing.utils import Environment
+
+from ledger.config import Settings
+from ledger.store.database import APPLICATION_NAME, DatabaseAddress, library_env
+from ledger.store.embedded import start_embedded
+
+
+def resolve_address(settings: Settings) -> DatabaseAddress:
+    """The configured server, or the embedded one started in the data folder."""
+    if settings.database_url:
+        return DatabaseAddress.from_url(settings.database_url)
+    return start_embedded(settings.data_dir)
+
+
+def init_schema(address: DatabaseAddress, settings: Settings) -> None:
+    """Create the events table, the chain, the idempotency keys and the guards (idempotent)."""
+    env = Environment(APPLICATION_NAME, library_env(address, settings, create_table=True))
+    factory = InfrastructureFactory.construct(env)
+    try:
+        factory.application_recorder()
+    finally:
+        factory.close()

@@ -1,0 +1,92 @@
+"""The library's PostgreSQL application recorder, extended with the ledger's chain.
+
+Each write is one call of the ``{events}_append`` database function (see ``schema``): under
+the library's exclusive table lock and in the same transaction it writes the events, their
+recorded time (the clock after the lock), event hashes, chain hashes and the idempotency key of
+the request that caused them. One statement means one round trip per save.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    StoredEvent,
+)
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.utils import retry
+from psycopg.sql import SQL, Identifier
+
+from ledger.store.schema import append_function_name, ledger_statements
+
+
+@dataclass(frozen=True)
+class IdempotencyClaim:
+    """A request's idempotency key, a fingerprint of its body, and what it answered."""
+
+    key: str
+    request_hash: str
+    result: dict[str, Any]
+
+
+class IdempotencyKeyTaken(IntegrityError):
+    """Another transaction recorded the same idempotency key first."""
+
+
+class LedgerRecorder(PostgresApplicationRecorder):
+    def __init__(
+        self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
+    ) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.chain_table_name = f"{events_table_name}_chain"
+        self.idempotency_table_name = f"{events_table_name}_idempotency"
+        self.sql_create_statements.extend(
+            ledger_statements(
+                self.datastore.schema,
+                events_table_name,
+                self.stored_event_type_name,
+                self.datastore.lock_timeout,
+            )
+        )
+        # Composed once into a plain string, so psycopg's query cache can keep it prepared.
+        self.append_statement = (
+            SQL("SELECT * FROM {0}.{1}(%s, %s, %s, %s) AS position")
+            .format(
+                Identifier(self.datastore.schema),
+                Identifier(append_function_name(events_table_name)),
+            )
+            .as_string(None)
+        )
+
+    @retry((InterfaceError, OperationalError), max_attempts=3, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        if not stored_events:
+            return []
+        claim: IdempotencyClaim | None = kwargs.get("idempotency")
+        rows = [
+            self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
+            for e in stored_events
+        ]
+        params: tuple[Any, ...] = (rows, None, None, None)
+        if claim is not None:
+            params = (rows, claim.key, claim.request_hash, json.dumps(claim.result))
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            try:
+                curs.execute(self.append_statement, params, prepare=True)
+            except psycopg.errors.UniqueViolation as exc:
+                raise self._translated(exc) from exc
+            return [row["position"] for row in curs.fetchall()]
+
+    def _translated(self, error: psycopg.errors.UniqueViolation) -> IntegrityError:
+        if error.diag.table_name == self.idempotency_table_name:
+            return IdempotencyKeyTaken(str(error))
+        return IntegrityError(str(error))
