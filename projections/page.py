@@ -1,0 +1,88 @@
+"""One page, one transaction: a view's rows and its tracking position commit together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from projections import tracking
+from projections.connection import Connection
+from projections.errors import EventNotDecoded, ViewFailed
+from projections.source import EventSource
+from projections.view import TableNames, View
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a page lands: a tracking row, the tables that move with it, and the version."""
+
+    key: str
+    tables: TableNames
+    version: int
+
+
+@dataclass(frozen=True)
+class PageResult:
+    applied: int
+    position: int
+    caught_up: bool
+    stale: bool = False
+
+
+def apply_next_page(
+    conn: Connection, source: EventSource, view: View, target: Target, limit: int
+) -> PageResult:
+    """Apply the events after the target's position; raise ViewFailed if the view cannot.
+
+    A failed page is rolled back whole: the position stays where it was, nothing is
+    skipped. A broken connection is not the view's failure and propagates as it is.
+    """
+    try:
+        return _apply(conn, source, view, target, limit)
+    except Exception as error:
+        if conn.broken or conn.closed:
+            raise
+        raise _located(conn, source, view, target, limit, error) from error
+
+
+def _apply(
+    conn: Connection, source: EventSource, view: View, target: Target, limit: int
+) -> PageResult:
+    with conn.transaction():
+        cursor = conn.cursor()
+        row = tracking.lock(cursor, target.key)
+        if row is None or row.version != target.version:
+            return PageResult(0, row.position if row else 0, caught_up=True, stale=True)
+        page = source.read(cursor, row.position, limit, view.topics)
+        if page.events:
+            view.apply(cursor, page.events, target.tables)
+        if page.last_position != row.position:
+            tracking.advance(cursor, target.key, row.position, page.last_position)
+    return PageResult(len(page.events), page.last_position, caught_up=not page.full)
+
+
+def _located(
+    conn: Connection,
+    source: EventSource,
+    view: View,
+    target: Target,
+    limit: int,
+    error: Exception,
+) -> ViewFailed:
+    """The failure, named by the first event of the page that fails on its own."""
+    if isinstance(error, EventNotDecoded):
+        return ViewFailed(describe(error), error.position)
+    with conn.transaction(force_rollback=True):
+        cursor = conn.cursor()
+        row = tracking.read(cursor, target.key)
+        page = source.read(cursor, row.position if row else 0, limit, view.topics)
+        for event in page.events:
+            try:
+                view.apply(cursor, [event], target.tables)
+            except Exception as single:
+                return ViewFailed(describe(single), event.position)
+    first = page.events[0].position if page.events else None
+    return ViewFailed(describe(error), first)
+
+
+def describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"

@@ -1,0 +1,152 @@
+"""A view's runner: lead it, build or rebuild it, catch up page by page, then follow.
+
+LISTEN on the ledger's channel only wakes the runner up; the events table is the truth,
+read again at least every ``poll_interval`` seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from threading import Event
+from time import monotonic
+from typing import Literal
+from uuid import UUID
+
+import psycopg
+from eventsourcing.application import Application
+from psycopg import sql
+
+from projections import tracking
+from projections.connection import Connection, conninfo_of
+from projections.errors import ViewFailed
+from projections.leadership import Leadership
+from projections.page import Target, apply_next_page, describe
+from projections.rebuild import Progress, ensure, rebuild
+from projections.source import EventSource, ledger_recorder
+from projections.view import LIVE, View, check_view
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["stopped", "failed"]
+
+_STOP_CHECK = 0.1
+
+
+@dataclass(frozen=True)
+class RunnerOptions:
+    page_size: int = 2000
+    poll_interval: float = 1.0
+    leadership_poll: float = 1.0
+    reconnect_delay: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.page_size < 1:
+            raise ValueError("page_size must be at least 1")
+
+
+class Runner:
+    """Keeps one view, while this runner holds its leadership."""
+
+    def __init__(
+        self,
+        source: EventSource,
+        view: View,
+        conninfo: str,
+        channel: str,
+        options: RunnerOptions | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        check_view(view)
+        self.source = source
+        self.view = view
+        self.options = options or RunnerOptions()
+        self.progress = progress
+        self.leadership = Leadership(conninfo, view.name, self.options.leadership_poll)
+        self._listen = sql.SQL("LISTEN {}").format(sql.Identifier(channel))
+        self._target = Target(view.name, LIVE, view.version)
+
+    @classmethod
+    def of(
+        cls,
+        app: Application[UUID],
+        view: View,
+        options: RunnerOptions | None = None,
+        progress: Progress | None = None,
+    ) -> Runner:
+        recorder = ledger_recorder(app)
+        conninfo = conninfo_of(recorder.datastore)
+        return cls(EventSource.of(app), view, conninfo, recorder.channel_name, options, progress)
+
+    def run(self, stop: Event) -> Outcome:
+        """Lead the view until ``stop`` is set or its handler fails; wait to lead first."""
+        while not stop.is_set():
+            conn = self.leadership.acquire(stop)
+            if conn is None:
+                break
+            try:
+                with conn:
+                    return self._lead(conn, stop)
+            except psycopg.Error as error:
+                log.warning("view %s: session lost, reconnecting: %s", self.view.name, error)
+                stop.wait(self.options.reconnect_delay)
+        return "stopped"
+
+    def _lead(self, conn: Connection, stop: Event) -> Outcome:
+        log.info("view %s: leading", self.view.name)
+        conn.execute(self._listen)
+        try:
+            self._follow(conn, stop)
+        except Exception as error:
+            if conn.broken:
+                raise
+            self._record(conn, error)
+            return "failed"
+        with conn.transaction():
+            tracking.set_status(conn.cursor(), self.view.name, "stopped")
+        return "stopped"
+
+    def _record(self, conn: Connection, error: Exception) -> None:
+        """On record in a transaction of its own, the failed one being rolled back."""
+        failure = error if isinstance(error, ViewFailed) else ViewFailed(describe(error), None)
+        log.error("view %s failed at position %s: %s", self.view.name, failure.position, failure)
+        with conn.transaction():
+            tracking.record_failure(conn.cursor(), self.view.name, str(failure), failure.position)
+
+    def _follow(self, conn: Connection, stop: Event) -> None:
+        ready = ensure(conn, self.view)
+        while not stop.is_set():
+            if not ready:
+                if not self._rebuild(conn, stop):
+                    return
+                ready = True
+            _drain(conn)
+            result = apply_next_page(
+                conn, self.source, self.view, self._target, self.options.page_size
+            )
+            ready = not result.stale
+            if result.caught_up and ready:
+                self._wait(conn, stop)
+
+    def _rebuild(self, conn: Connection, stop: Event) -> bool:
+        log.info("view %s: rebuilding at version %s", self.view.name, self.view.version)
+        size = self.options.page_size
+        return rebuild(
+            conn, self.source, self.view, page_size=size, progress=self.progress, stop=stop
+        )
+
+    def _wait(self, conn: Connection, stop: Event) -> None:
+        """Until the ledger notifies, ``poll_interval`` passes, or the runner is stopped."""
+        deadline = monotonic() + self.options.poll_interval
+        while not stop.is_set():
+            remaining = deadline - monotonic()
+            if remaining <= 0:
+                return
+            for _ in conn.notifies(timeout=min(remaining, _STOP_CHECK), stop_after=1):
+                return
+
+
+def _drain(conn: Connection) -> None:
+    """Forget wake-ups already received: the page about to be read covers them."""
+    for _ in conn.notifies(timeout=0):
+        pass

@@ -1,0 +1,165 @@
+"""``audit_trail``: one entry per event, with who, why, what about, and the change it made."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cache
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+from psycopg import Cursor, sql
+from psycopg.rows import DictRow
+
+from ledger.domain.cycle import ReviewCycle
+from ledger.domain.employee import Employee
+from ledger.domain.measurements import MeasurementLog
+from ledger.domain.plan import Plan
+from ledger.domain.review import Review
+from ledger.ids import parse_measurement_id
+from projections.view import PositionedEvent, Statement, TableNames, View
+from projections.views.changes import Described, Lookup, Measured, describe
+from projections.views.documents import dumps
+from projections.views.history import History
+from projections.views.states import DEFAULT_CAPACITY, AggregateStates
+from projections.views.tables import Column, Index, Table, append
+from projections.views.topics import event_type, topics_of
+
+AUDIT_TRAIL = Table(
+    "audit_trail",
+    columns=(
+        Column("position", "bigint"),
+        Column("recorded_at", "timestamptz", required=True),
+        Column("event_type", "text", required=True),
+        Column("actor", "text"),
+        Column("reason", "text"),
+        Column("approved_by", "text"),
+        Column("employee_id", "text"),
+        Column("cycle_id", "text"),
+        Column("kra_id", "text"),
+        Column("kpi_id", "text"),
+        Column("measurement_id", "text"),
+        Column("period", "text"),
+        Column("effective_date", "date"),
+        Column("changes", "jsonb", required=True),
+        Column("event_hash", "text", required=True),
+        Column("aggregate_uuid", "uuid", required=True),
+        Column("aggregate_version", "integer", required=True),
+    ),
+    key=("position",),
+    indexes=(
+        Index("audit_trail_by_employee", ("employee_id", "position")),
+        Index("audit_trail_by_kpi", ("kpi_id", "position")),
+        Index("audit_trail_by_actor", ("actor", "position")),
+        Index("audit_trail_by_type", ("event_type", "position")),
+        Index("audit_trail_by_cycle", ("cycle_id", "position")),
+        Index("audit_trail_by_measurement", ("measurement_id", "position")),
+        Index("audit_trail_by_time", ("recorded_at",)),
+    ),
+)
+TRACKED = frozenset(topics_of(Employee, ReviewCycle, Plan, Review))
+"""Topics of the aggregates whose state before each event the trail compares with.
+
+Measurement logs are not among them: they are the largest aggregates by far, and what a
+correction or a void is compared with (the measurement's last value, its KPI and date)
+is in the trail's own rows already.
+"""
+CHANGING = (MeasurementLog.MeasurementCorrected, MeasurementLog.MeasurementVoided)
+MEASURING = (MeasurementLog.MeasurementRecorded, *CHANGING)
+
+
+def entry_row(event: PositionedEvent, described: Described) -> tuple[object, ...]:
+    domain_event = event.event
+    return (
+        event.position,
+        event.recorded_at,
+        event_type(event.topic),
+        getattr(domain_event, "actor", None),
+        getattr(domain_event, "reason", None),
+        getattr(domain_event, "approved_by", None),
+        described.employee_id,
+        described.cycle_id,
+        described.kra_id,
+        described.kpi_id,
+        described.measurement_id,
+        described.period,
+        described.effective_date,
+        dumps(described.changes),
+        event.event_hash,
+        event.originator_id,
+        event.originator_version,
+    )
+
+
+def context_of(page: Sequence[PositionedEvent]) -> Iterable[UUID]:
+    """The plans and cycles of the page's measurements: their KRA and quarter."""
+    pairs = {
+        parse_measurement_id(event.event.measurement_id)
+        for event in page
+        if isinstance(event.event, MEASURING)
+    }
+    for employee_id, cycle_id in pairs:
+        yield Plan.create_id(employee_id, cycle_id)
+        yield ReviewCycle.create_id(cycle_id)
+
+
+@cache
+def _measurements(tables: TableNames) -> sql.Composed:
+    return sql.SQL(
+        "SELECT DISTINCT ON (measurement_id) measurement_id, kpi_id, effective_date,"
+        " changes -> 'value' ->> 'to' AS value FROM {} WHERE measurement_id = ANY(%s)"
+        " AND changes -> 'value' IS NOT NULL ORDER BY measurement_id, position DESC"
+    ).format(tables[AUDIT_TRAIL.name])
+
+
+def measured_before(
+    cursor: Cursor[DictRow], tables: TableNames, page: Sequence[PositionedEvent]
+) -> dict[str, Measured]:
+    """The measurements the page corrects or voids but did not record, from earlier rows."""
+    recorded = {
+        event.event.measurement_id
+        for event in page
+        if isinstance(event.event, MeasurementLog.MeasurementRecorded)
+    }
+    wanted = [
+        event.event.measurement_id
+        for event in page
+        if isinstance(event.event, CHANGING) and event.event.measurement_id not in recorded
+    ]
+    if not wanted:
+        return {}
+    rows = cursor.execute(_measurements(tables), (wanted,)).fetchall()
+    return {
+        row["measurement_id"]: Measured(row["kpi_id"], row["effective_date"], row["value"])
+        for row in rows
+    }
+
+
+class AuditTrailView(View):
+    name = "audit_trail"
+    version = 1
+    tables = (AUDIT_TRAIL.name,)
+    topics = ()
+
+    def __init__(self, history: History, capacity: int = DEFAULT_CAPACITY) -> None:
+        self.states = AggregateStates(history, capacity)
+
+    def ddl(self, tables: TableNames) -> Sequence[Statement]:
+        return AUDIT_TRAIL.ddl(tables)
+
+    def apply(
+        self, cursor: Cursor[DictRow], page: Sequence[PositionedEvent], tables: TableNames
+    ) -> None:
+        states = self.states.page(cursor, page)
+        states.take(dict.fromkeys(e.originator_id for e in page if e.topic in TRACKED))
+        states.take(context_of(page))
+        lookup = Lookup(states, measured_before(cursor, tables, page))
+        rows = []
+        for event in page:
+            tracked = event.topic in TRACKED
+            before = states.get(event.originator_id, Aggregate) if tracked else None
+            rows.append(entry_row(event, describe(event.event, before, lookup)))
+            lookup.follow(event.event)
+            if tracked:
+                states.advance(event)
+        append(cursor, AUDIT_TRAIL, tables, rows)
+        self.states.keep(states)

@@ -1,0 +1,72 @@
+"""Employees in cycles: what a plan, its measurements and its cycle's policy have in common."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+from ledger.domain.cycle import ReviewCycle
+from ledger.domain.measurements import MeasurementLog
+from ledger.domain.plan import Plan
+from projections.view import PositionedEvent
+from projections.views.states import PageStates
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One employee in one cycle: a plan, its measurements and the cycle's policy."""
+
+    employee_id: str
+    cycle_id: str
+
+    @property
+    def plan_id(self) -> UUID:
+        return Plan.create_id(self.employee_id, self.cycle_id)
+
+    @property
+    def log_id(self) -> UUID:
+        return MeasurementLog.create_id(self.employee_id, self.cycle_id)
+
+    @property
+    def cycle_uuid(self) -> UUID:
+        return ReviewCycle.create_id(self.cycle_id)
+
+    @property
+    def ids(self) -> tuple[UUID, UUID, UUID]:
+        return self.plan_id, self.log_id, self.cycle_uuid
+
+
+def touched(
+    page: Sequence[PositionedEvent], states: PageStates
+) -> tuple[dict[Pair, None], dict[str, None]]:
+    """The pairs whose plan or measurements the page changes, and the cycles it changes.
+
+    ``states`` holds the page's aggregates as they stood before it; an aggregate the page
+    creates names its pair in its first event.
+    """
+    pairs: dict[Pair, None] = {}
+    cycles: dict[str, None] = {}
+    seen: set[UUID] = set()
+    for event in page:
+        if event.originator_id in seen:
+            continue
+        seen.add(event.originator_id)
+        match event.event:
+            case Plan.Drafted() | MeasurementLog.Started() as created:
+                pairs[Pair(created.employee_id, created.cycle_id)] = None
+            case ReviewCycle.Opened() as opened:
+                cycles[opened.cycle_id] = None
+            case Plan.Event():
+                plan = states.get(event.originator_id, Plan)
+                assert plan is not None
+                pairs[Pair(plan.employee_id, plan.cycle_id)] = None
+            case MeasurementLog.Event():
+                log = states.get(event.originator_id, MeasurementLog)
+                assert log is not None
+                pairs[Pair(log.employee_id, log.cycle_id)] = None
+            case ReviewCycle.Event():
+                cycle = states.get(event.originator_id, ReviewCycle)
+                assert cycle is not None
+                cycles[cycle.cycle_id] = None
+    return pairs, cycles

@@ -1,0 +1,114 @@
+"""Which scorecards an event can change, and from which position on they reflect it.
+
+A measurement, or its correction or void, can change its quarter and the whole cycle; a
+target revision the quarters from the one it is effective from, and the whole cycle; an
+adjustment its quarter and the whole cycle; any other change of a plan, and any change of
+a cycle's policy, every period. A scorecard row stands at the last event that could change
+it: the application's scorecard at that position is the row, however the events were
+paged, and a page scores only the rows its events reached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TypeVar
+
+from eventsourcing.domain import Aggregate
+
+from ledger.domain.cycle import ReviewCycle
+from ledger.domain.measurements import MeasurementLog
+from ledger.domain.plan import Plan
+from ledger.periods import QUARTERS, Period, parse_period
+from projections.view import PositionedEvent
+from projections.views.pairs import Pair
+from projections.views.states import PageStates
+
+A = TypeVar("A", bound=Aggregate)
+
+Positions = dict[Period, int]
+"""The periods of one plan a page reached, each with the last event that reached it."""
+
+
+def periods_of(cycle_id: str) -> list[Period]:
+    return [*(Period(cycle_id, quarter) for quarter in QUARTERS), Period(cycle_id)]
+
+
+@dataclass
+class Reach:
+    """The scorecards a page's events reached: by plan, and by cycle for whole cycles."""
+
+    plans: dict[Pair, Positions] = field(default_factory=dict)
+    cycles: dict[str, int] = field(default_factory=dict)
+
+    def mark(self, event: PositionedEvent, states: PageStates) -> None:
+        """Note what ``event`` reaches; ``states`` hold its aggregate as it was before it."""
+        position = event.position
+        match event.event:
+            case ReviewCycle.Opened() as opened:
+                self.cycles[opened.cycle_id] = position
+            case ReviewCycle.Event():
+                self.cycles[_state(states, event, ReviewCycle).cycle_id] = position
+            case Plan.Drafted() as drafted:
+                pair = Pair(drafted.employee_id, drafted.cycle_id)
+                self._reach(pair, periods_of(pair.cycle_id), position)
+            case Plan.TargetRevised() as revised:
+                pair = _pair(_state(states, event, Plan))
+                first = _quarter(revised.effective_from)
+                later = [Period(pair.cycle_id, q) for q in QUARTERS if q >= first]
+                self._reach(pair, [*later, Period(pair.cycle_id)], position)
+            case Plan.TargetAdjusted() as adjusted:
+                pair = _pair(_state(states, event, Plan))
+                quarter = Period(pair.cycle_id, _quarter(adjusted.period))
+                self._reach(pair, [quarter, Period(pair.cycle_id)], position)
+            case Plan.Event():
+                pair = _pair(_state(states, event, Plan))
+                self._reach(pair, periods_of(pair.cycle_id), position)
+            case MeasurementLog.MeasurementRecorded() as recorded:
+                log = _state(states, event, MeasurementLog)
+                self._measured(log, recorded.effective_date, states, position)
+            case (
+                MeasurementLog.MeasurementCorrected() | MeasurementLog.MeasurementVoided()
+            ) as changed:
+                log = _state(states, event, MeasurementLog)
+                day = log.measurement(changed.measurement_id).effective_date
+                self._measured(log, day, states, position)
+
+    def settled(self, pairs: Iterable[Pair]) -> dict[Pair, Positions]:
+        """Every period of ``pairs`` that their own events or their cycle's change reached."""
+        reached = {pair: dict(self.plans.get(pair, {})) for pair in pairs}
+        for pair, positions in reached.items():
+            changed = self.cycles.get(pair.cycle_id)
+            if changed is not None:
+                for period in periods_of(pair.cycle_id):
+                    positions[period] = max(positions.get(period, 0), changed)
+        return {pair: positions for pair, positions in reached.items() if positions}
+
+    def _measured(self, log: MeasurementLog, day: date, states: PageStates, position: int) -> None:
+        pair = Pair(log.employee_id, log.cycle_id)
+        cycle = states.get(pair.cycle_uuid, ReviewCycle)
+        assert cycle is not None
+        quarter = Period(pair.cycle_id, cycle.quarter_of(day))
+        self._reach(pair, [quarter, Period(pair.cycle_id)], position)
+
+    def _reach(self, pair: Pair, periods: Iterable[Period], position: int) -> None:
+        positions = self.plans.setdefault(pair, {})
+        for period in periods:
+            positions[period] = position
+
+
+def _pair(aggregate: Plan | MeasurementLog) -> Pair:
+    return Pair(aggregate.employee_id, aggregate.cycle_id)
+
+
+def _quarter(period_id: str) -> int:
+    quarter = parse_period(period_id).quarter
+    assert quarter is not None
+    return quarter
+
+
+def _state(states: PageStates, event: PositionedEvent, kind: type[A]) -> A:
+    aggregate = states.get(event.originator_id, kind)
+    assert aggregate is not None
+    return aggregate

@@ -1,0 +1,255 @@
+"""``scorecards``: every plan's current scorecard for each quarter and the whole cycle.
+
+Each (employee, cycle) that a page touches is scored once, at the page's end, through the
+one scoring path the application takes, for the periods its events can change (see
+``reach``). A cycle's policy revision rescores every plan of the cycle. A row's
+``position`` is the last event that could change it: the application's scorecard at that
+position is the row's scorecard, hash included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import Any
+from uuid import UUID
+
+from psycopg import Cursor, sql
+from psycopg.rows import DictRow
+
+from ledger.domain.cycle import ReviewCycle
+from ledger.domain.employee import Employee
+from ledger.domain.measurements import MeasurementLog
+from ledger.domain.plan import Plan
+from ledger.scorecards import Knowledge, scorecard_of
+from projections.view import PositionedEvent, Statement, TableNames, View
+from projections.views.documents import compact
+from projections.views.history import History
+from projections.views.pairs import Pair, touched
+from projections.views.reach import Positions, Reach
+from projections.views.states import DEFAULT_CAPACITY, AggregateStates, PageStates
+from projections.views.tables import Column, Index, Table, upsert
+from projections.views.topics import topic, topics_of
+
+RESCORED_AT_ONCE = 500
+"""Plans of a revised cycle scored per batch, so that a large cycle stays within memory."""
+
+SCORECARDS = Table(
+    "scorecards",
+    columns=(
+        Column("employee_id", "text"),
+        Column("period", "text"),
+        Column("cycle_id", "text", required=True),
+        Column("score", "numeric"),
+        Column("rating", "integer"),
+        Column("rating_label", "text"),
+        Column("complete", "boolean", required=True),
+        Column("hash", "text", required=True),
+        Column("position", "bigint", required=True),
+        Column("department", "text"),
+        Column("manager_id", "text"),
+        Column("scorecard", "jsonb", required=True),
+    ),
+    key=("employee_id", "period"),
+    indexes=(
+        Index("scorecards_by_period", ("period", "employee_id")),
+        Index("scorecards_by_cycle", ("cycle_id", "employee_id")),
+        Index("scorecards_by_department", ("period", "department", "employee_id")),
+        Index("scorecards_by_manager", ("period", "manager_id", "employee_id")),
+    ),
+)
+PEOPLE = Table(
+    "scorecard_people",
+    columns=(
+        Column("employee_uuid", "uuid"),
+        Column("employee_id", "text", required=True),
+        Column("department", "text", required=True),
+        Column("manager_id", "text"),
+    ),
+    key=("employee_uuid",),
+    unique=(Index("scorecard_people_by_id", ("employee_id",)),),
+)
+PEOPLE_TOPICS = (topic(Employee.Registered), topic(Employee.ProfileChanged))
+PLACE_FIELDS = frozenset({"department", "manager_id"})
+
+
+@dataclass(frozen=True)
+class Person:
+    employee_uuid: UUID
+    employee_id: str
+    department: str
+    manager_id: str | None
+
+
+@dataclass(frozen=True)
+class Statements:
+    people: sql.Composed
+    places: sql.Composed
+    pairs_of_cycles: sql.Composed
+    move: sql.Composed
+
+
+@cache
+def statements(tables: TableNames) -> Statements:
+    names = {"scorecards": tables[SCORECARDS.name], "people": tables[PEOPLE.name]}
+    return Statements(
+        people=sql.SQL(
+            "SELECT employee_uuid, employee_id, department, manager_id FROM {people}"
+            " WHERE employee_uuid = ANY(%s)"
+        ).format(**names),
+        places=sql.SQL(
+            "SELECT employee_id, department, manager_id FROM {people} WHERE employee_id = ANY(%s)"
+        ).format(**names),
+        pairs_of_cycles=sql.SQL(
+            "SELECT DISTINCT employee_id, cycle_id FROM {scorecards} WHERE cycle_id = ANY(%s)"
+            " ORDER BY cycle_id, employee_id"
+        ).format(**names),
+        move=sql.SQL(
+            "UPDATE {scorecards} s SET department = p.department, manager_id = p.manager_id"
+            " FROM {people} p WHERE p.employee_id = s.employee_id AND s.employee_id = ANY(%s)"
+        ).format(**names),
+    )
+
+
+class ScorecardsView(View):
+    name = "scorecards"
+    version = 1
+    tables = (SCORECARDS.name, PEOPLE.name)
+    topics = (*topics_of(Plan, MeasurementLog, ReviewCycle), *PEOPLE_TOPICS)
+
+    def __init__(self, history: History, capacity: int = DEFAULT_CAPACITY) -> None:
+        self.states = AggregateStates(history, capacity)
+
+    def ddl(self, tables: TableNames) -> Sequence[Statement]:
+        return [*SCORECARDS.ddl(tables), *PEOPLE.ddl(tables)]
+
+    def apply(
+        self, cursor: Cursor[DictRow], page: Sequence[PositionedEvent], tables: TableNames
+    ) -> None:
+        people = [event for event in page if event.topic in PEOPLE_TOPICS]
+        moved = self._people(cursor, tables, people)
+        scoring = [event for event in page if event.topic not in PEOPLE_TOPICS]
+        if scoring:
+            self._score(cursor, tables, scoring)
+        if moved:
+            cursor.execute(statements(tables).move, (moved,))
+
+    def _score(
+        self, cursor: Cursor[DictRow], tables: TableNames, page: Sequence[PositionedEvent]
+    ) -> None:
+        states = self.states.page(cursor, page)
+        states.take(dict.fromkeys(event.originator_id for event in page))
+        pairs, _ = touched(page, states)
+        states.take(aggregate_id for pair in pairs for aggregate_id in pair.ids)
+        reach = Reach()
+        for event in page:
+            reach.mark(event, states)
+            states.advance(event)
+        scored = reach.settled(pairs)
+        self._write(cursor, tables, scored, states, states)
+        if reach.cycles:
+            self._rescore(cursor, tables, page, reach, scored.keys(), states)
+        self.states.keep(states)
+
+    def _rescore(
+        self,
+        cursor: Cursor[DictRow],
+        tables: TableNames,
+        page: Sequence[PositionedEvent],
+        reach: Reach,
+        scored: Collection[Pair],
+        states: PageStates,
+    ) -> None:
+        """Score the other plans of changed cycles, a batch at a time."""
+        cycle_ids = list(reach.cycles)
+        rows = cursor.execute(statements(tables).pairs_of_cycles, (cycle_ids,)).fetchall()
+        others = [Pair(row["employee_id"], row["cycle_id"]) for row in rows]
+        others = [pair for pair in others if pair not in scored]
+        for start in range(0, len(others), RESCORED_AT_ONCE):
+            batch = others[start : start + RESCORED_AT_ONCE]
+            plans = self.states.page(cursor, page)
+            plans.take(id_ for pair in batch for id_ in (pair.plan_id, pair.log_id))
+            self._write(cursor, tables, reach.settled(batch), plans, states)
+            self.states.keep(plans)
+
+    def _write(
+        self,
+        cursor: Cursor[DictRow],
+        tables: TableNames,
+        reached: dict[Pair, Positions],
+        plans: PageStates,
+        cycles: PageStates,
+    ) -> None:
+        """Score the periods reached, each as of the last event that reached it."""
+        employee_ids = list({pair.employee_id for pair in reached})
+        found = cursor.execute(statements(tables).places, (employee_ids,)).fetchall()
+        places = {row["employee_id"]: (row["department"], row["manager_id"]) for row in found}
+        rows = []
+        for pair, positions in reached.items():
+            department, manager_id = places.get(pair.employee_id, (None, None))
+            for period, position in positions.items():
+                knowledge = knowledge_of(pair, position, plans, cycles)
+                card = replace(scorecard_of(knowledge, period), position=position)
+                rows.append(
+                    (
+                        card.employee_id,
+                        card.period,
+                        card.cycle_id,
+                        card.score,
+                        card.rating,
+                        card.rating_label,
+                        card.complete,
+                        card.hash,
+                        card.position,
+                        department,
+                        manager_id,
+                        compact(card.to_dict()),
+                    )
+                )
+        upsert(cursor, SCORECARDS, tables, rows)
+
+    def _people(
+        self, cursor: Cursor[DictRow], tables: TableNames, page: Sequence[PositionedEvent]
+    ) -> list[str]:
+        """Keep each employee's department and manager; the employees whose place moved."""
+        if not page:
+            return []
+        ids = list({event.originator_id for event in page if event.originator_version > 1})
+        rows = cursor.execute(statements(tables).people, (ids,)).fetchall() if ids else []
+        people = {row["employee_uuid"]: Person(**row) for row in rows}
+        moved: dict[str, None] = {}
+        for event in page:
+            match event.event:
+                case Employee.Registered() as registered:
+                    people[event.originator_id] = Person(
+                        event.originator_id,
+                        registered.employee_id,
+                        registered.department,
+                        registered.manager_id,
+                    )
+                case Employee.ProfileChanged() as changed if PLACE_FIELDS & changed.changes.keys():
+                    person = moved_to(people[event.originator_id], changed.changes)
+                    people[event.originator_id] = person
+                    moved[person.employee_id] = None
+        upsert(
+            cursor,
+            PEOPLE,
+            tables,
+            [(p.employee_uuid, p.employee_id, p.department, p.manager_id) for p in people.values()],
+        )
+        return list(moved)
+
+
+def moved_to(person: Person, changes: dict[str, str | None]) -> Person:
+    place: dict[str, Any] = {name: value for name, value in changes.items() if name in PLACE_FIELDS}
+    return replace(person, **place)
+
+
+def knowledge_of(pair: Pair, position: int, plans: PageStates, cycles: PageStates) -> Knowledge:
+    """What the pair's scorecards depend on, as the page leaves it."""
+    plan = plans.get(pair.plan_id, Plan)
+    cycle = cycles.get(pair.cycle_uuid, ReviewCycle)
+    if plan is None or cycle is None:
+        raise LookupError(f"no plan of {pair.employee_id} in cycle {pair.cycle_id}")
+    return Knowledge(position, plan, plans.get(pair.log_id, MeasurementLog), cycle)

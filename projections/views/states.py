@@ -1,0 +1,114 @@
+"""The aggregates a view has seen, advanced page by page and kept between pages.
+
+A page takes the states it needs as they stood just before its first event: from the
+cache when the cached state is not ahead of that point, otherwise loaded from the events
+table in the page's own transaction. A taken state leaves the cache until the page gives
+it back, so a page that fails halfway leaves no half-advanced state behind, and a state
+ahead of a page (after a failed page, or when a rebuild starts again from zero) is loaded
+afresh rather than trusted.
+
+Only a view that reads every event of an aggregate type may keep states of that type:
+a state it kept would otherwise miss events.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TypeVar
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+from psycopg import Cursor
+from psycopg.rows import DictRow
+
+from projections.view import PositionedEvent
+from projections.views.history import History, Tracked
+
+DEFAULT_CAPACITY = 50_000
+"""Events' worth of aggregate states a view keeps between pages."""
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class AggregateStates:
+    """A cache of aggregate states, least recently used first out, bounded by their events."""
+
+    def __init__(self, history: History, capacity: int = DEFAULT_CAPACITY) -> None:
+        self.history = history
+        self.capacity = capacity
+        self._kept: OrderedDict[UUID, Tracked] = OrderedDict()
+        self._weight = 0
+
+    @property
+    def weight(self) -> int:
+        return self._weight
+
+    def page(self, cursor: Cursor[DictRow], events: Sequence[PositionedEvent]) -> PageStates:
+        """The states of a page that starts with ``events[0]``."""
+        return PageStates(self, cursor, events[0].position)
+
+    def keep(self, states: PageStates) -> None:
+        """Take the page's states back, at the positions they reached."""
+        for aggregate_id, tracked in states.items():
+            self._put(aggregate_id, tracked)
+        while self._weight > self.capacity and self._kept:
+            _, evicted = self._kept.popitem(last=False)
+            self._weight -= evicted.weight
+
+    def withdraw(self, aggregate_id: UUID, before: int) -> Tracked | None:
+        """The kept state, taken out; None when not kept or ahead of ``before``."""
+        tracked = self._kept.pop(aggregate_id, None)
+        if tracked is None:
+            return None
+        self._weight -= tracked.weight
+        return tracked if tracked.position < before else None
+
+    def _put(self, aggregate_id: UUID, tracked: Tracked) -> None:
+        previous = self._kept.pop(aggregate_id, None)
+        if previous is not None:
+            self._weight -= previous.weight
+        self._kept[aggregate_id] = tracked
+        self._weight += tracked.weight
+
+
+class PageStates:
+    """The aggregates one page needs, as they stand while its events are walked in order."""
+
+    def __init__(self, cache: AggregateStates, cursor: Cursor[DictRow], before: int) -> None:
+        self.cache = cache
+        self.cursor = cursor
+        self.before = before
+        self._states: dict[UUID, Tracked] = {}
+
+    def take(self, ids: Iterable[UUID]) -> None:
+        """Bring in the states of ``ids`` not here yet, as they stood before the page."""
+        missing = []
+        for aggregate_id in ids:
+            if aggregate_id in self._states:
+                continue
+            tracked = self.cache.withdraw(aggregate_id, self.before)
+            if tracked is None:
+                missing.append(aggregate_id)
+            else:
+                self._states[aggregate_id] = tracked
+        self._states.update(self.cache.history.load(self.cursor, missing, self.before))
+
+    def advance(self, event: PositionedEvent) -> None:
+        self._states[event.originator_id].advance(event.position, event.event)
+
+    def get(self, aggregate_id: UUID, kind: type[A]) -> A | None:
+        """The aggregate as it stands now; None before its first event or when not taken."""
+        tracked = self._states.get(aggregate_id)
+        aggregate = None if tracked is None else tracked.aggregate
+        if aggregate is not None and not isinstance(aggregate, kind):
+            raise TypeError(f"{aggregate_id} is a {type(aggregate).__name__}, not {kind.__name__}")
+        return aggregate
+
+    def position(self, aggregate_id: UUID) -> int:
+        """The position of the last event applied to the aggregate (0 before its first)."""
+        tracked = self._states.get(aggregate_id)
+        return 0 if tracked is None else tracked.position
+
+    def items(self) -> Iterator[tuple[UUID, Tracked]]:
+        return iter(self._states.items())

@@ -1,0 +1,64 @@
+"""Views followed live equal a rebuild from zero, and every scorecard is the application's."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from ledger.application import LedgerApp
+from projections import Worker
+from projections.catalog import all_views
+from projections.queries import scorecard
+from tests.integration.views.story import Story
+from tests.integration.views.support import SMALL_PAGES, caught_up, project, snapshot
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_views_followed_live_equal_a_rebuild_from_zero(
+    own_app: LedgerApp, conninfo: str, seed: int
+) -> None:
+    views = all_views(own_app)
+    with Worker(own_app, views, SMALL_PAGES):
+        Story(own_app, seed).tell(steps=250)
+        assert caught_up(conninfo, views, own_app.head_position())
+    live = snapshot(conninfo, views)
+
+    project(own_app, all_views(own_app), page_size=500)
+    rebuilt = snapshot(conninfo, views)
+    project(own_app, views, page_size=7)
+    rebuilt_by_warm_views = snapshot(conninfo, views)
+
+    assert rebuilt == live
+    assert rebuilt_by_warm_views == live
+    assert all(live.values())
+
+
+def test_views_with_a_tiny_cache_give_the_same_rows(own_app: LedgerApp, conninfo: str) -> None:
+    Story(own_app, 5).tell(steps=200)
+    views = all_views(own_app)
+    project(own_app, views)
+    roomy = snapshot(conninfo, views)
+
+    project(own_app, all_views(own_app, capacity=2), page_size=11)
+
+    assert snapshot(conninfo, views) == roomy
+
+
+@pytest.mark.parametrize("seed", [4, 19])
+def test_every_projected_scorecard_is_the_application_scorecard_at_its_position(
+    own_app: LedgerApp, conninfo: str, reader: psycopg.Connection[tuple[object, ...]], seed: int
+) -> None:
+    Story(own_app, seed).tell(steps=250)
+    project(own_app, page_size=17)
+    keys = reader.execute("SELECT employee_id, period FROM projections.scorecards").fetchall()
+    assert keys
+
+    for employee_id, period in keys:
+        assert isinstance(employee_id, str)
+        assert isinstance(period, str)
+        row = scorecard(reader, employee_id, period)
+        assert row is not None
+        as_of = own_app.scorecard(employee_id, period, position=row.position)
+        assert row.scorecard == as_of
+        assert row.scorecard.hash == as_of.hash
+        assert row.scorecard.hash == own_app.scorecard(employee_id, period).hash
