@@ -1,0 +1,7 @@
+"""Entrypoints: the HTTP API, the command line and the pages."""
+
+from __future__ import annotations
+
+from web.app import create_app
+
+__all__ = ["create_app"]

@@ -1,0 +1,68 @@
+"""Exports: files to be checked against the ledger later. An evidence bundle is written by a
+job; its progress and the zip are at the job's URL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from ledger.application import LedgerApp
+from ledger.config import Settings
+from ledger.domain.access import Action
+from ledger.evidence import write_evidence
+from ledger.explanation import Subject
+from web.auth import requires
+from web.calls import ledger, principal, settings
+from web.fields import key_field
+from web.job_routes import LOCATION, ZIP, JobOut, accepted, jobs
+from web.jobs import Outcome, Work, Workspace
+from web.resource import Resource
+
+resource = Resource("exports", "Files to be checked against the ledger later")
+
+BUNDLE_FILE = "evidence.zip"
+
+
+class EvidenceIn(Schema):
+    employee_id = key_field(required=True)
+    period = fields.String(
+        required=True,
+        validate=validate.Length(1, 80),
+        metadata={"description": "a quarter (FY2026-Q3), or the cycle (FY2026)"},
+    )
+
+
+@resource.route("/exports/evidence", "POST")
+@requires(Action.AUDIT)
+@resource.arguments(EvidenceIn)
+@resource.response(202, JobOut, headers=LOCATION)
+def start_evidence(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Write the evidence bundle (zip) of one employee's period, as a job
+
+    Follow Location for its progress; once done, its file is the bundle.
+    """
+    subject = Subject.of(body["employee_id"], body["period"])
+    ledger().plan(subject.employee_id, subject.cycle_id)
+    work = evidence_work(ledger(), settings(), subject)
+    return accepted(jobs().start("evidence", principal().actor, work, unit="part"))
+
+
+def evidence_work(app: LedgerApp, settings: Settings, subject: Subject) -> Work:
+    def work(space: Workspace) -> Outcome:
+        path = space.folder / BUNDLE_FILE
+        bundle = write_evidence(
+            app, subject.employee_id, subject.period.id, path, space.progress, settings=settings
+        )
+        result = {
+            "employee_id": bundle.employee_id,
+            "period": bundle.period,
+            "position": bundle.position,
+            "events": bundle.events,
+            "revisions": list(bundle.revisions),
+            "signed": bundle.signed,
+        }
+        name = f"evidence-{bundle.employee_id}-{bundle.period}-{bundle.position}.zip"
+        return Outcome(result, file=path, file_name=name, media_type=ZIP)
+
+    return work

@@ -1,0 +1,28 @@
+"""Exports of rows as CSV, JSON Lines and XLSX, each naming the ledger position it was taken
+at and the chain hash there, byte for byte the same when taken again at that position."""
+
+from web.exports.columns import Column, Json, Kind
+from web.exports.comma_separated import csv_chunks
+from web.exports.formats import Format
+from web.exports.header import ExportHeader, export_header
+from web.exports.json_lines import jsonl_chunks
+from web.exports.layouts import AUDIT_COLUMNS, REGISTER_COLUMNS
+from web.exports.response import export_doc, export_response, format_field
+from web.exports.workbook import write_xlsx
+
+__all__ = [
+    "AUDIT_COLUMNS",
+    "REGISTER_COLUMNS",
+    "Column",
+    "ExportHeader",
+    "Format",
+    "Json",
+    "Kind",
+    "csv_chunks",
+    "export_doc",
+    "export_header",
+    "export_response",
+    "format_field",
+    "jsonl_chunks",
+    "write_xlsx",
+]

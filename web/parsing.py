@@ -1,0 +1,107 @@
+"""Strict JSON in: no NaN or Infinity, no duplicate keys, numbers kept exact."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import flask
+import marshmallow as ma
+from webargs import core
+from webargs.flaskparser import FlaskParser, abort
+
+JSON_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class MalformedJSON(ValueError):
+    """The body is not strict JSON."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise MalformedJSON(f"{name} is not a JSON number")
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        raise MalformedJSON(f"the number {text[:40]} is beyond any range") from None
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    mapping: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in mapping:
+            raise MalformedJSON(f"the key {key!r} appears twice")
+        mapping[key] = value
+    return mapping
+
+
+def strict_json(data: bytes) -> Any:
+    """The JSON document in ``data``; MalformedJSON for anything JSON does not allow."""
+    try:
+        return json.loads(
+            data.decode("utf-8"),
+            parse_float=_decimal,
+            parse_constant=_refuse_constant,
+            object_pairs_hook=_unique_keys,
+        )
+    except MalformedJSON:
+        raise
+    except (ValueError, RecursionError) as exc:
+        raise MalformedJSON(f"the body is not valid JSON: {exc}") from None
+
+
+def canonical_json(document: Any) -> str:
+    """Equal documents give equal text: keys sorted, no spaces, numbers as written."""
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def json_body() -> Any:
+    """The request's JSON document, None when it has no body; 400 when it is malformed."""
+    data = flask.request.get_data(cache=True)
+    if not data.strip():
+        return None
+    try:
+        return strict_json(data)
+    except MalformedJSON as exc:
+        abort(400, exc=exc, messages={"json": {"_body": [str(exc)]}})
+
+
+class StrictParser(FlaskParser):
+    """webargs' parser reading bodies with ``strict_json`` and refusing unknown fields."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION: dict[str, str | None] = {  # noqa: RUF012
+        "json": ma.RAISE,
+        "query": ma.RAISE,
+        "querystring": ma.RAISE,
+        "view_args": ma.RAISE,
+        "path": ma.RAISE,
+        "form": ma.RAISE,
+        "json_or_form": ma.RAISE,
+        "headers": ma.EXCLUDE,
+        "cookies": ma.EXCLUDE,
+        "files": ma.RAISE,
+    }
+
+    def load_json(self, req: flask.Request, schema: ma.Schema) -> Any:
+        document = json_body()
+        return core.missing if document is None else document
+
+
+def has_body(request: flask.Request) -> bool:
+    return bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "")
+
+
+def is_json(mimetype: str) -> bool:
+    return mimetype == "application/json" or (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    )
+
+
+def body_is_acceptable(request: flask.Request) -> bool:
+    """A body, where there is one, must say it is JSON."""
+    if request.method not in JSON_BODY_METHODS or not has_body(request):
+        return True
+    return is_json(request.mimetype)

@@ -1,0 +1,42 @@
+"""Serving the API with waitress: a real WSGI server on a real socket."""
+
+from __future__ import annotations
+
+from flask import Flask
+from waitress import serve as waitress_serve
+from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
+
+DEFAULT_THREADS = 8
+IDENT = "performance-ledger"
+
+
+class ApiServer:
+    """A server bound to its port at once; ``run()`` serves until ``close()``."""
+
+    def __init__(
+        self, app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = DEFAULT_THREADS
+    ) -> None:
+        created = create_server(app, host=host, port=port, threads=threads, ident=IDENT)
+        assert not isinstance(created, MultiSocketServer)
+        self._server: BaseWSGIServer = created
+        self.host = host
+
+    @property
+    def port(self) -> int:
+        """The port bound, the free one chosen when 0 was asked for."""
+        return int(self._server.getsockname()[1])
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def run(self) -> None:
+        self._server.run()
+
+    def close(self) -> None:
+        self._server.close()
+
+
+def serve(app: Flask, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve until the process is stopped."""
+    waitress_serve(app, host=host, port=port, threads=DEFAULT_THREADS, ident=IDENT)

@@ -1,0 +1,78 @@
+"""``ledger serve``: the API on a production-grade WSGI server, with the read models kept in
+background threads, and optionally the demo organisation."""
+
+from __future__ import annotations
+
+import click
+
+from ledger.application import LedgerApp
+from ledger.bootstrap import open_ledger
+from ledger.commands import Context
+from ledger.config import Settings
+from ledger.domain.access import Role
+from ledger.errors import NotFound
+from projections import Worker, init_projections
+from projections.catalog import all_views
+from web.app import create_app
+from web.demo import load_demo
+from web.demo.organisation import CYCLE_ID
+from web.server import ApiServer
+
+DEMO_PRINCIPALS: tuple[tuple[Role, str, str | None], ...] = (
+    (Role.ADMIN, "demo-admin", None),
+    (Role.HR, "priya", None),
+    (Role.MANAGER, "sales-head", "M103"),
+    (Role.EMPLOYEE, "sales-executive", "E1030"),
+    (Role.AUDITOR, "external-audit", None),
+)
+
+
+def demo_tokens(ledger: LedgerApp) -> list[tuple[Role, str]]:
+    """Load the demo organisation into an empty ledger, then grant one new token per role."""
+    try:
+        ledger.cycle(CYCLE_ID)
+    except NotFound:
+        summary = load_demo(ledger)
+        click.echo(f"demo organisation loaded: {summary.head} events", err=True)
+    granter = Context(actor="admin:demo")
+    return [
+        (role, ledger.issue_token(granter, name=name, role=role, employee_id=employee).token)
+        for role, name, employee in DEMO_PRINCIPALS
+    ]
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--demo", is_flag=True, help="Load the demo organisation; print a token per role.")
+@click.option(
+    "--projections/--no-projections",
+    "keep_views",
+    default=True,
+    show_default=True,
+    help="Keep the read models in background threads of this process.",
+)
+@click.pass_obj
+def serve(
+    settings: Settings, host: str, port: int, threads: int, demo: bool, keep_views: bool
+) -> None:
+    """Serve the API. Without LEDGER_DATABASE_URL an embedded PostgreSQL starts in
+    LEDGER_DATA_DIR; at scale, run `gunicorn 'web:create_app()'` and `ledger projections run`."""
+    with open_ledger(settings) as ledger:
+        init_projections(ledger.records.datastore)
+        worker = Worker(ledger, all_views(ledger))
+        if keep_views:
+            worker.start(daemon=True)
+        tokens = demo_tokens(ledger) if demo else []
+        server = ApiServer(create_app(settings, ledger=ledger), host, port, threads)
+        click.echo(f"Performance Ledger at {server.url}/api/v1  (docs: {server.url}/docs)")
+        for role, token in tokens:
+            click.echo(f"{role.value:<9} {token}")
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.close()
+            worker.stop(timeout=10)
