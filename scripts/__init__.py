@@ -1,0 +1,1 @@
+"""Benchmarks and tooling run from the project root (python -m scripts.bench)."""

@@ -1,0 +1,160 @@
+"""Read models: rebuild throughput beside the decode ceiling, live lag, rebuild memory."""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+import psycopg
+
+from ledger.application import LedgerApp
+from ledger.config import Settings
+from ledger.store.database import DatabaseAddress
+from projections import CHANNEL, EventSource, Worker, init_projections, rebuild_view
+from projections.catalog import all_views
+from scripts.bench_data import CYCLE_ID, HR, START, generate_ledger
+
+PAGE = 2000
+LIVE_RATE = 200
+LIVE_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class Rebuilds:
+    events: int
+    decode_rate: float
+    view_rates: dict[str, float]
+    all_rate: float
+
+
+def decode_rate(app: LedgerApp) -> tuple[int, float]:
+    """Reading and decoding every event in pages, with no projection work: the ceiling."""
+    source = EventSource.of(app)
+    count, after = 0, 0
+    started = time.perf_counter()
+    with app.records.datastore.transaction(commit=False) as cursor:
+        while True:
+            page = source.read(cursor, after, PAGE)
+            count += len(page.events)
+            after = page.last_position
+            if not page.full:
+                break
+    return count, count / (time.perf_counter() - started)
+
+
+def rebuilds(app: LedgerApp) -> Rebuilds:
+    init_projections(app.records.datastore)
+    events, ceiling = decode_rate(app)
+    rates: dict[str, float] = {}
+    total_started = time.perf_counter()
+    for view in all_views(app):
+        started = time.perf_counter()
+        rebuild_view(app, view, page_size=PAGE)
+        rates[view.name] = events / (time.perf_counter() - started)
+    all_rate = events / (time.perf_counter() - total_started)
+    return Rebuilds(events, ceiling, rates, all_rate)
+
+
+@dataclass(frozen=True)
+class Lag:
+    writes: int
+    p50_ms: float
+    p99_ms: float
+
+
+def live_lag(app: LedgerApp, address: DatabaseAddress, employee_ids: list[str]) -> Lag:
+    """Save measurements at LIVE_RATE per second; time until ``scorecards`` has each one."""
+    seen: list[tuple[int, float]] = []
+    listening = threading.Event()
+    stop = threading.Event()
+
+    def listen() -> None:
+        with psycopg.connect(address.conninfo(), autocommit=True) as conn:
+            conn.execute(f"LISTEN {CHANNEL}")
+            listening.set()
+            while not stop.is_set():
+                for note in conn.notifies(timeout=0.2, stop_after=1):
+                    view, _, position = note.payload.partition(" ")
+                    if view == "scorecards":
+                        seen.append((int(position), time.perf_counter()))
+
+    listener = threading.Thread(target=listen, daemon=True)
+    listener.start()
+    listening.wait(10)
+    saved: list[tuple[int, float]] = []
+    with Worker(app, all_views(app)):
+        for n in range(LIVE_RATE * LIVE_SECONDS):
+            due = n / LIVE_RATE
+            employee_id = employee_ids[n % len(employee_ids)]
+            written = app.record_measurement(
+                HR,
+                employee_id,
+                CYCLE_ID,
+                "kpi-0-0",
+                value=Decimal(n % 40),
+                effective_date=START + timedelta(days=n % 300),
+            )
+            saved.append((written.position, time.perf_counter()))
+            pause = due - (saved[-1][1] - saved[0][1])
+            if pause > 0:
+                time.sleep(pause)
+        time.sleep(2)
+    stop.set()
+    listener.join()
+    return lags(saved, seen)
+
+
+def lags(saved: list[tuple[int, float]], seen: list[tuple[int, float]]) -> Lag:
+    seen.sort()
+    delays = []
+    index = 0
+    for position, at in saved:
+        while index < len(seen) and seen[index][0] < position:
+            index += 1
+        if index < len(seen):
+            delays.append((seen[index][1] - at) * 1000)
+    delays.sort()
+    return Lag(
+        len(delays),
+        statistics.median(delays),
+        delays[min(len(delays) - 1, int(len(delays) * 0.99))],
+    )
+
+
+def peak_rebuild_memory_mb(address: DatabaseAddress) -> float:
+    """Rebuild every view in a process of its own and read its peak resident memory."""
+    child = subprocess.run(
+        [sys.executable, "-m", "scripts.bench_views", address.url()],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(child.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    """In a child process: rebuild all views of the ledger at the URL; print peak MB."""
+    url = sys.argv[1]
+    app = LedgerApp(DatabaseAddress.from_url(url), Settings(pool_size=2, max_overflow=2))
+    try:
+        init_projections(app.records.datastore)
+        for view in all_views(app):
+            rebuild_view(app, view, page_size=PAGE)
+    finally:
+        app.close()
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def generate(app: LedgerApp, events: int) -> int:
+    return generate_ledger(app, events)
+
+
+if __name__ == "__main__":
+    main()
