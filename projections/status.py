@@ -25,13 +25,18 @@ _LEADER = sql.SQL(
 )
 
 
+_LED = frozenset({"running", "rebuilding"})
+"""Statuses that only a runner holding the view's lock keeps true."""
+
+
 @dataclass(frozen=True)
 class ViewStatus:
     """``lag`` counts positions behind the head (positions may have holes).
 
-    ``status`` is "new" for a view in the code that never ran; ``leader`` names the
-    session of the runner holding the view, if any; ``rebuild_position`` is how far a
-    rebuild in progress has come.
+    ``status`` is "new" for a view in the code that never ran, and "stopped" for one whose
+    tracking row says it runs or rebuilds while no runner holds it (its runner died);
+    ``leader`` names the session of the runner holding the view, if any;
+    ``rebuild_position`` is how far a rebuild in progress has come.
     """
 
     name: str
@@ -69,6 +74,7 @@ def _status(
     row = rows.get(name)
     shadow = rows.get(tracking.shadow_key(name))
     position = row.position if row else 0
+    leader = _leader(cursor, name)
     return ViewStatus(
         name=name,
         position=position,
@@ -76,13 +82,22 @@ def _status(
         lag=max(head - position, 0),
         version=row.version if row else None,
         code_version=code_version,
-        status=row.status if row else "new",
+        status=_shown(row, leader),
         error=row.error if row else None,
         error_position=row.error_position if row else None,
         updated_at=row.updated_at if row else None,
-        leader=_leader(cursor, name),
+        leader=leader,
         rebuild_position=shadow.position if shadow else None,
     )
+
+
+def _shown(row: TrackingRow | None, leader: str | None) -> str:
+    """The recorded status, unless it claims a runner that is not there."""
+    if row is None:
+        return "new"
+    if row.status in _LED and leader is None:
+        return "stopped"
+    return row.status
 
 
 def _leader(cursor: Cursor[DictRow], name: str) -> str | None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 
+import psycopg
+from psycopg.rows import dict_row
+
 from ledger.application import LedgerApp
-from projections import Worker, view_status, wait_for
+from projections import Worker, tracking, view_status, wait_for
 from tests.integration.projections.event_log import EventLog
 from tests.integration.projections.projection_support import FAST, register
 
@@ -39,3 +42,24 @@ def test_a_running_view_shows_its_position_version_and_leader(
     assert (status.version, status.error, status.error_position) == (3, None, None)
     assert status.leader is not None
     assert status.leader.endswith(f":{os.getpid()}")
+
+
+def test_a_view_recorded_as_running_without_a_leader_shows_as_stopped(
+    own_app: LedgerApp, conninfo: str
+) -> None:
+    view = EventLog()
+    head = register(own_app, 2)[-1]
+    with psycopg.connect(conninfo) as conn, conn.cursor(row_factory=dict_row) as cursor:
+        tracking.start(cursor, view.name, head, view.version, "running")
+    [status] = view_status(own_app, [view])
+    assert (status.status, status.leader, status.position) == ("stopped", None, head)
+
+
+def test_a_failed_view_without_a_leader_stays_failed(own_app: LedgerApp, conninfo: str) -> None:
+    view = EventLog()
+    head = register(own_app, 2)[-1]
+    with psycopg.connect(conninfo) as conn, conn.cursor(row_factory=dict_row) as cursor:
+        tracking.start(cursor, view.name, head, view.version, "running")
+        tracking.record_failure(cursor, view.name, "ValueError: bad event", head)
+    [status] = view_status(own_app, [view])
+    assert (status.status, status.error_position) == ("failed", head)
