@@ -9,10 +9,12 @@ import statistics
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import ClassVar
+from functools import partial
+from multiprocessing import get_context
 
 from ledger.application import LedgerApp
 from ledger.commands import Context
@@ -23,7 +25,7 @@ from projections import Worker, wait_for
 from projections.catalog import all_views
 from scripts.bench_data import CYCLE_ID, HR, START, plan_for
 from web.app import create_app
-from web.current import current_scorecard
+from web.current import current_document
 from web.server import ApiServer
 
 CLIENTS = 4
@@ -65,14 +67,24 @@ def run_clients(work: list[list[Callable[[], None]]]) -> Timing:
     )
 
 
+Call = tuple[str, str, object | None]
+"""A request: method, path and JSON body (None for none)."""
+
+
+@dataclass(frozen=True)
+class Load:
+    """What the load process sends: one list of calls per client connection."""
+
+    port: int
+    token: str
+    clients: tuple[tuple[Call, ...], ...]
+
+
 class Client:
     """One keep-alive connection per client thread."""
 
-    opened: ClassVar[list[Client]] = []
-
     def __init__(self, port: int, token: str) -> None:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        Client.opened.append(self)
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     def call(self, method: str, path: str, body: object | None = None) -> None:
@@ -82,6 +94,34 @@ class Client:
         response.read()
         if response.status >= 300:
             raise RuntimeError(f"{method} {path}: {response.status}")
+
+
+def run_load(load: Load) -> Timing:
+    """In the load process: each client on its own connection, all at once."""
+    clients = [Client(load.port, load.token) for _ in load.clients]
+    work: list[list[Callable[[], None]]] = [
+        [partial(client.call, *call) for call in calls]
+        for client, calls in zip(clients, load.clients, strict=True)
+    ]
+    try:
+        return run_clients(work)
+    finally:
+        for client in clients:
+            client.connection.close()
+
+
+class LoadProcess:
+    """A process of its own for the HTTP clients, so that they share no interpreter lock
+    with the server they measure."""
+
+    def __init__(self) -> None:
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+
+    def run(self, load: Load) -> Timing:
+        return self._pool.submit(run_load, load).result()
+
+    def close(self) -> None:
+        self._pool.shutdown()
 
 
 def seats(ledger: LedgerApp, count: int) -> list[str]:
@@ -104,28 +144,25 @@ def http_rows(ledger: LedgerApp, settings: Settings, quick: bool) -> dict[str, T
     serving.start()
     worker = Worker(ledger, all_views(ledger))
     worker.start(daemon=True)
+    clients = LoadProcess()
     try:
         people = seats(ledger, CLIENTS * 2)
         http_people, direct_people = people[:CLIENTS], people[CLIENTS:]
+        writes = tuple(http_writes(employee, per_client) for employee in http_people)
+        reads = tuple(http_reads(people, per_client) for _ in range(CLIENTS))
         results = {
             "direct writes": run_clients(
                 [direct_writes(ledger, employee, per_client) for employee in direct_people]
             ),
-            "http writes": run_clients(
-                [http_writes(server.port, token, employee, per_client) for employee in http_people]
-            ),
+            "http writes": clients.run(Load(server.port, token, writes)),
             "caught up": caught_up(ledger),
             "direct reads": run_clients(
                 [direct_reads(ledger, people, per_client) for _ in range(CLIENTS)]
             ),
-            "http reads": run_clients(
-                [http_reads(server.port, token, people, per_client) for _ in range(CLIENTS)]
-            ),
+            "http reads": clients.run(Load(server.port, token, reads)),
         }
     finally:
-        for client in Client.opened:
-            client.connection.close()
-        Client.opened.clear()
+        clients.close()
         server.close()
         serving.join(timeout=10)
         worker.stop(timeout=30)
@@ -165,22 +202,19 @@ def direct_writes(ledger: LedgerApp, employee_id: str, count: int) -> list[Calla
     return [write(n) for n in range(count)]
 
 
-def http_writes(port: int, token: str, employee_id: str, count: int) -> list[Callable[[], None]]:
-    client = Client(port, token)
+def http_writes(employee_id: str, count: int) -> tuple[Call, ...]:
     path = f"/api/v1/employees/{employee_id}/plans/{CYCLE_ID}/kpis/kpi-0-0/measurements"
-
-    def write(n: int) -> Callable[[], None]:
-        body = {"value": str(n % 50), "effective_date": _day(n).isoformat()}
-        return lambda: client.call("POST", path, body)
-
-    return [write(n) for n in range(count)]
+    return tuple(
+        ("POST", path, {"value": str(n % 50), "effective_date": _day(n).isoformat()})
+        for n in range(count)
+    )
 
 
 def direct_reads(ledger: LedgerApp, people: list[str], count: int) -> list[Callable[[], None]]:
     def read(n: int) -> Callable[[], None]:
         def call() -> None:
             employee_id, period = people[n % len(people)], f"{CYCLE_ID}-Q{n % 4 + 1}"
-            if current_scorecard(ledger, employee_id, period) is None:
+            if current_document(ledger, employee_id, period) is None:
                 ledger.scorecard(employee_id, period)
 
         return call
@@ -188,11 +222,12 @@ def direct_reads(ledger: LedgerApp, people: list[str], count: int) -> list[Calla
     return [read(n) for n in range(count)]
 
 
-def http_reads(port: int, token: str, people: list[str], count: int) -> list[Callable[[], None]]:
-    client = Client(port, token)
-
-    def read(n: int) -> Callable[[], None]:
-        path = f"/api/v1/employees/{people[n % len(people)]}/scorecards/{CYCLE_ID}-Q{n % 4 + 1}"
-        return lambda: client.call("GET", path)
-
-    return [read(n) for n in range(count)]
+def http_reads(people: list[str], count: int) -> tuple[Call, ...]:
+    return tuple(
+        (
+            "GET",
+            f"/api/v1/employees/{people[n % len(people)]}/scorecards/{CYCLE_ID}-Q{n % 4 + 1}",
+            None,
+        )
+        for n in range(count)
+    )

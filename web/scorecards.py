@@ -5,13 +5,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from flask import Response
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ledger.application import LedgerApp
 from ledger.domain.access import Action
 from web.auth import requires
 from web.calls import ledger, settings
-from web.current import current_scorecard
+from web.current import current_document
 from web.problems import PositionNotReached
 from web.resource import Resource
 
@@ -79,15 +80,15 @@ class ScorecardOut(Schema):
 
 @resource.route("/employees/<employee_id>/scorecards/<period>", "GET")
 @requires(Action.READ)
-@resource.arguments(ScorecardQuery, location="query")
+@resource.arguments(ScorecardQuery(), location="query")
 @resource.response(200, ScorecardOut)
-def scorecard(query: dict[str, Any], employee_id: str, period: str) -> dict[str, object]:
+def scorecard(query: dict[str, Any], employee_id: str, period: str) -> dict[str, object] | Response:
     """A scorecard: latest, at a position, or as of an instant"""
     wait_for(ledger(), query.get("min_position"))
     if "position" not in query and "as_of" not in query:
-        current = current_scorecard(ledger(), employee_id, period)
+        current = current_document(ledger(), employee_id, period)
         if current is not None:
-            return current.to_dict()
+            return Response(current, mimetype="application/json")
     card = ledger().scorecard(
         employee_id, period, position=query.get("position"), as_of=query.get("as_of")
     )
