@@ -51,6 +51,12 @@ class LedgerBase(Application[UUID]):
         assert isinstance(recorder, LedgerRecorder)
         self.records = LedgerRecords(recorder.datastore, EVENTS_TABLE)
 
+    def close(self) -> None:
+        recorder = self.recorder
+        assert isinstance(recorder, LedgerRecorder)
+        recorder.writer.close()
+        super().close()
+
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         """Only the settings given: the process environment never overrides them."""
         return Environment(name, dict(env or {}))

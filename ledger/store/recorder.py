@@ -3,7 +3,8 @@
 Each write is one call of the ``{events}_append`` database function (see ``schema``): under
 the library's exclusive table lock and in the same transaction it writes the events, their
 recorded time (the clock after the lock), event hashes, chain hashes and the idempotency key of
-the request that caused them. One statement means one round trip per save.
+the request that caused them. One statement means one round trip per save, made on the
+process's write connection (see ``writer``); reads keep the library's pool.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
 from ledger.store.schema import append_function_name, ledger_statements
+from ledger.store.writer import WriteConnection
 
 
 @dataclass(frozen=True)
@@ -47,17 +49,20 @@ class LedgerRecorder(PostgresApplicationRecorder):
         super().__init__(datastore, events_table_name=events_table_name)
         self.chain_table_name = f"{events_table_name}_chain"
         self.idempotency_table_name = f"{events_table_name}_idempotency"
+        self.writer = WriteConnection(datastore)
         self.sql_create_statements.extend(
             ledger_statements(
                 self.datastore.schema,
                 events_table_name,
-                self.stored_event_type_name,
                 self.datastore.lock_timeout,
             )
         )
         # Composed once into a plain string, so psycopg's query cache can keep it prepared.
         self.append_statement = (
-            SQL("SELECT * FROM {0}.{1}(%s, %s, %s, %s) AS position")
+            SQL(
+                "SELECT * FROM {0}.{1}(%b::uuid[], %b::bigint[], %b::text[], %b::bytea[],"
+                " %s, %s, %s) AS position"
+            )
             .format(
                 Identifier(self.datastore.schema),
                 Identifier(append_function_name(events_table_name)),
@@ -72,14 +77,16 @@ class LedgerRecorder(PostgresApplicationRecorder):
         if not stored_events:
             return []
         claim: IdempotencyClaim | None = kwargs.get("idempotency")
-        rows = [
-            self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
-            for e in stored_events
-        ]
-        params: tuple[Any, ...] = (rows, None, None, None)
+        columns = (
+            [e.originator_id for e in stored_events],
+            [e.originator_version for e in stored_events],
+            [e.topic for e in stored_events],
+            [e.state for e in stored_events],
+        )
+        params: tuple[Any, ...] = (*columns, None, None, None)
         if claim is not None:
-            params = (rows, claim.key, claim.request_hash, json.dumps(claim.result))
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            params = (*columns, claim.key, claim.request_hash, json.dumps(claim.result))
+        with self.writer.connection() as conn, conn.cursor() as curs:
             try:
                 curs.execute(self.append_statement, params, prepare=True)
             except psycopg.errors.UniqueViolation as exc:

@@ -39,7 +39,8 @@ _GUARD = (
 
 _APPEND = """
 CREATE OR REPLACE FUNCTION {schema}.{append}(
-    new_events {schema}.{stored_event}[], claim_key text, claim_hash text, claim_result jsonb
+    originator_ids uuid[], originator_versions bigint[], topics text[], states bytea[],
+    claim_key text, claim_hash text, claim_result jsonb
 ) RETURNS SETOF bigint LANGUAGE plpgsql AS $$
 DECLARE
     now timestamptz;
@@ -57,7 +58,7 @@ BEGIN
     previous := coalesce(previous, decode(repeat('00', 32), 'hex'));
     WITH inserted AS (
         INSERT INTO {schema}.{events} (originator_id, originator_version, topic, state)
-        SELECT e.originator_id, e.originator_version, e.topic, e.state FROM unnest(new_events) e
+        SELECT * FROM unnest(originator_ids, originator_versions, topics, states)
         RETURNING notification_id, originator_id, originator_version, topic, state
     )
     SELECT
@@ -89,9 +90,7 @@ def append_function_name(events_table: str) -> str:
     return f"{events_table}_append"
 
 
-def ledger_statements(
-    schema: str, events_table: str, stored_event_type: str, lock_timeout_seconds: int
-) -> list[Composed]:
+def ledger_statements(schema: str, events_table: str, lock_timeout_seconds: int) -> list[Composed]:
     """Statements that create the chain and idempotency tables, the guards and the append."""
     names: dict[str, Identifier | Literal] = {
         "schema": Identifier(schema),
@@ -100,7 +99,6 @@ def ledger_statements(
         "keys": Identifier(f"{events_table}_idempotency"),
         "guard": Identifier(f"{events_table}_refuse_change"),
         "append": Identifier(append_function_name(events_table)),
-        "stored_event": Identifier(stored_event_type),
         "channel": Identifier(events_table.replace(".", "_")),
         "lock_timeout": Literal(f"{lock_timeout_seconds}s"),
         "chain_recorded_at_idx": Identifier(f"{events_table}_chain_recorded_brin"),

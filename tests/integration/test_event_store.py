@@ -24,6 +24,7 @@ def recorder(fresh_database: DatabaseAddress, settings: Settings) -> Iterator[Le
     recorder = factory.application_recorder()
     assert isinstance(recorder, LedgerRecorder)
     yield recorder
+    recorder.writer.close()
     factory.close()
 
 
@@ -138,3 +139,29 @@ def test_an_idempotency_key_is_recorded_once_with_the_events(recorder: LedgerRec
     with pytest.raises(IdempotencyKeyTaken):
         recorder.insert_events(stored(1), idempotency=claim)
     assert records.head() == head
+
+
+def test_writes_go_through_one_connection_and_a_broken_one_is_replaced(
+    recorder: LedgerRecorder, fresh_database: DatabaseAddress
+) -> None:
+    def writer_pids() -> list[int]:
+        with psycopg.connect(fresh_database.conninfo(), autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND query LIKE %s",
+                ("%ledger_events_append%",),
+            ).fetchall()
+        return [pid for (pid,) in rows]
+
+    for _ in range(5):
+        recorder.insert_events(stored(1))
+    [first] = writer_pids()
+    with psycopg.connect(fresh_database.conninfo(), autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(%s)", (first,))
+    positions = recorder.insert_events(stored(2))
+    [second] = writer_pids()
+    assert second != first
+    assert positions is not None and len(positions) == 2
+    records = LedgerRecords(recorder.datastore, EVENTS_TABLE)
+    assert records.verify().ok
+    assert records.head().position == positions[-1]
