@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from uuid import uuid4
 
 import psycopg
@@ -10,11 +11,14 @@ import pytest
 from eventsourcing.persistence import InfrastructureFactory, IntegrityError, StoredEvent
 from eventsourcing.utils import Environment
 
+from ledger.application import LedgerApp
 from ledger.config import Settings
+from ledger.domain.employee import Profile
 from ledger.store.chain import GENESIS, event_hash, link_hash
 from ledger.store.database import APPLICATION_NAME, EVENTS_TABLE, DatabaseAddress, library_env
 from ledger.store.recorder import IdempotencyClaim, IdempotencyKeyTaken, LedgerRecorder
 from ledger.store.records import LedgerRecords
+from tests.integration.support import HR
 
 
 @pytest.fixture
@@ -161,7 +165,23 @@ def test_writes_go_through_one_connection_and_a_broken_one_is_replaced(
     positions = recorder.insert_events(stored(2))
     [second] = writer_pids()
     assert second != first
-    assert positions is not None and len(positions) == 2
+    assert positions is not None
+    assert len(positions) == 2
     records = LedgerRecords(recorder.datastore, EVENTS_TABLE)
     assert records.verify().ok
     assert records.head().position == positions[-1]
+
+
+def test_threads_of_one_process_write_in_turn_and_the_chain_holds(own_app: LedgerApp) -> None:
+    profile = Profile("Thread Person", "Sales", "Sales Executive")
+
+    def register(thread: int) -> list[int]:
+        return [
+            own_app.register_employee(HR, f"T{thread}x{n}", profile).position for n in range(25)
+        ]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        positions = [p for written in pool.map(register, range(8)) for p in written]
+    assert len(set(positions)) == 200
+    assert own_app.verify().ok
+    assert own_app.head_position() == max(positions)
