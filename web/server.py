@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask
-from waitress import serve as waitress_serve
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
+
+from web.channel import QuietChannel
 
 DEFAULT_THREADS = 8
 IDENT = "performance-ledger"
@@ -18,6 +19,7 @@ class ApiServer:
     ) -> None:
         created = create_server(app, host=host, port=port, threads=threads, ident=IDENT)
         assert not isinstance(created, MultiSocketServer)
+        created.channel_class = QuietChannel
         self._server: BaseWSGIServer = created
         self.host = host
 
@@ -39,4 +41,8 @@ class ApiServer:
 
 def serve(app: Flask, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve until the process is stopped."""
-    waitress_serve(app, host=host, port=port, threads=DEFAULT_THREADS, ident=IDENT)
+    server = ApiServer(app, host, port)
+    try:
+        server.run()
+    finally:
+        server.close()
