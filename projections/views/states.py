@@ -2,10 +2,11 @@
 
 A page takes the states it needs as they stood just before its first event: from the
 cache when the cached state is not ahead of that point, otherwise loaded from the events
-table in the page's own transaction. A taken state leaves the cache until the page gives
-it back, so a page that fails halfway leaves no half-advanced state behind, and a state
-ahead of a page (after a failed page, or when a rebuild starts again from zero) is loaded
-afresh rather than trusted.
+table in the page's own transaction. States pushed out of the cache are kept compressed
+(see ``packed``) while there is room, and come back from there before the events table.
+A taken state leaves the cache until the page gives it back, so a page that fails halfway
+leaves no half-advanced state behind, and a state ahead of a page (after a failed page, or
+when a rebuild starts again from zero) is loaded afresh rather than trusted.
 
 Only a view that reads every event of an aggregate type may keep states of that type:
 a state it kept would otherwise miss events.
@@ -24,6 +25,7 @@ from psycopg.rows import DictRow
 
 from projections.view import PositionedEvent
 from projections.views.history import History, Tracked
+from projections.views.packed import DEFAULT_PACKED_BYTES, PackedStates
 
 DEFAULT_CAPACITY = 50_000
 """Events' worth of aggregate states a view keeps between pages."""
@@ -34,11 +36,17 @@ A = TypeVar("A", bound=Aggregate)
 class AggregateStates:
     """A cache of aggregate states, least recently used first out, bounded by their events."""
 
-    def __init__(self, history: History, capacity: int = DEFAULT_CAPACITY) -> None:
+    def __init__(
+        self,
+        history: History,
+        capacity: int = DEFAULT_CAPACITY,
+        packed_capacity: int = DEFAULT_PACKED_BYTES,
+    ) -> None:
         self.history = history
         self.capacity = capacity
         self._kept: OrderedDict[UUID, Tracked] = OrderedDict()
         self._weight = 0
+        self._packed = PackedStates(packed_capacity)
 
     @property
     def weight(self) -> int:
@@ -48,23 +56,33 @@ class AggregateStates:
         """The states of a page that starts with ``events[0]``."""
         return PageStates(self, cursor, events[0].position)
 
+    def at(self, cursor: Cursor[DictRow], position: int) -> PageStates:
+        """The states as they stand at ``position``, after its event."""
+        return PageStates(self, cursor, position + 1)
+
     def keep(self, states: PageStates) -> None:
         """Take the page's states back, at the positions they reached."""
         for aggregate_id, tracked in states.items():
             self._put(aggregate_id, tracked)
         while self._weight > self.capacity and self._kept:
-            _, evicted = self._kept.popitem(last=False)
+            aggregate_id, evicted = self._kept.popitem(last=False)
             self._weight -= evicted.weight
+            self._packed.put(aggregate_id, evicted)
 
     def withdraw(self, aggregate_id: UUID, before: int) -> Tracked | None:
         """The kept state, taken out; None when not kept or ahead of ``before``."""
         tracked = self._kept.pop(aggregate_id, None)
-        if tracked is None:
-            return None
-        self._weight -= tracked.weight
+        if tracked is not None:
+            self._weight -= tracked.weight
+        else:
+            packed = self._packed.pop(aggregate_id)
+            if packed is None or packed.position >= before:
+                return None
+            tracked = packed.unpacked()
         return tracked if tracked.position < before else None
 
     def _put(self, aggregate_id: UUID, tracked: Tracked) -> None:
+        self._packed.pop(aggregate_id)
         previous = self._kept.pop(aggregate_id, None)
         if previous is not None:
             self._weight -= previous.weight
