@@ -15,11 +15,11 @@ from ledger.domain.employee import Employee
 from ledger.domain.measurements import MeasurementLog
 from ledger.domain.plan import Plan
 from ledger.domain.review import Review
-from ledger.ids import parse_measurement_id
 from projections.view import PositionedEvent, Statement, TableNames, View
-from projections.views.changes import Described, Lookup, Measured, describe
-from projections.views.documents import dumps
+from projections.views.changes import Described, Lookup, Measured, describe, owner_of
+from projections.views.documents import compact
 from projections.views.history import History
+from projections.views.ids import cycle_id_of, plan_id
 from projections.views.states import DEFAULT_CAPACITY, AggregateStates
 from projections.views.tables import Column, Index, Table, append
 from projections.views.topics import event_type, topics_of
@@ -83,7 +83,7 @@ def entry_row(event: PositionedEvent, described: Described) -> tuple[object, ...
         described.measurement_id,
         described.period,
         described.effective_date,
-        dumps(described.changes),
+        compact(described.changes),
         event.event_hash,
         event.originator_id,
         event.originator_version,
@@ -92,14 +92,11 @@ def entry_row(event: PositionedEvent, described: Described) -> tuple[object, ...
 
 def context_of(page: Sequence[PositionedEvent]) -> Iterable[UUID]:
     """The plans and cycles of the page's measurements: their KRA and quarter."""
-    pairs = {
-        parse_measurement_id(event.event.measurement_id)
-        for event in page
-        if isinstance(event.event, MEASURING)
-    }
+    measured = (event.event for event in page if isinstance(event.event, MEASURING))
+    pairs = {owner_of(measurement.measurement_id) for measurement in measured}
     for employee_id, cycle_id in pairs:
-        yield Plan.create_id(employee_id, cycle_id)
-        yield ReviewCycle.create_id(cycle_id)
+        yield plan_id(employee_id, cycle_id)
+        yield cycle_id_of(cycle_id)
 
 
 @cache

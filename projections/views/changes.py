@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import singledispatch
+from functools import lru_cache, singledispatch
 from typing import TypeVar
 
 from eventsourcing.domain import Aggregate
@@ -27,6 +27,7 @@ from ledger.scorecards import kpi_plan
 from ledger.scoring import target_in_force
 from ledger.values import TargetSpec
 from projections.views.documents import Json, plain
+from projections.views.ids import cycle_id_of, plan_id
 from projections.views.states import PageStates
 
 A = TypeVar("A", bound=Aggregate)
@@ -109,16 +110,18 @@ class Lookup:
                     measured, value=plain(event.value)
                 )
 
-    def subject(self, measurement_id: str, measured: Measured) -> Described:
+    def subject(
+        self, measurement_id: str, measured: Measured, changes: Changes | None = None
+    ) -> Described:
         """A measurement's subject: its KPI's KRA from the plan, its quarter from the cycle."""
-        employee_id, cycle_id = parse_measurement_id(measurement_id)
-        plan = self.states.get(Plan.create_id(employee_id, cycle_id), Plan)
-        cycle = self.states.get(ReviewCycle.create_id(cycle_id), ReviewCycle)
+        employee_id, cycle_id = owner_of(measurement_id)
+        plan = self.states.get(plan_id(employee_id, cycle_id), Plan)
+        cycle = self.states.get(cycle_id_of(cycle_id), ReviewCycle)
         kpi_id, day = measured.kpi_id, measured.effective_date
         kra_id = plan.kpi(kpi_id).kra_id if plan is not None and plan.has_kpi(kpi_id) else None
         period = None
         if cycle is not None and cycle.contains(day):
-            period = Period(cycle_id, cycle.quarter_of(day)).id
+            period = period_id(cycle_id, cycle.quarter_of(day))
         return Described(
             employee_id=employee_id,
             cycle_id=cycle_id,
@@ -127,7 +130,23 @@ class Lookup:
             measurement_id=measurement_id,
             period=period,
             effective_date=day,
+            changes={} if changes is None else changes,
         )
+
+
+def owner_of(measurement_id: str) -> tuple[str, str]:
+    """The employee and cycle of a measurement the ledger recorded (its id is well formed)."""
+    return _owner(measurement_id.rpartition(":")[0])
+
+
+@lru_cache(maxsize=1 << 16)
+def _owner(prefix: str) -> tuple[str, str]:
+    return parse_measurement_id(f"{prefix}:1")
+
+
+@lru_cache(maxsize=1 << 12)
+def period_id(cycle_id: str, quarter: int) -> str:
+    return Period(cycle_id, quarter).id
 
 
 def state(before: Aggregate | None, kind: type[A]) -> A:
@@ -367,9 +386,14 @@ def _log_started(
 def _recorded(
     event: MeasurementLog.MeasurementRecorded, before: Aggregate | None, lookup: Lookup
 ) -> Described:
-    fields = {"value": event.value, "source": event.source, "note": event.note}
-    measured = Measured(event.kpi_id, event.effective_date, plain(event.value))
-    return _with(lookup.subject(event.measurement_id, measured), created(fields))
+    value = plain(event.value)
+    changes: Changes = {
+        "value": {"from": None, "to": value},
+        "source": change(None, event.source),
+        "note": change(None, event.note),
+    }
+    measured = Measured(event.kpi_id, event.effective_date, value)
+    return lookup.subject(event.measurement_id, measured, changes)
 
 
 @describe.register
@@ -377,8 +401,8 @@ def _corrected(
     event: MeasurementLog.MeasurementCorrected, before: Aggregate | None, lookup: Lookup
 ) -> Described:
     measured = lookup.measurements[event.measurement_id]
-    changes = {"value": {"from": measured.value, "to": plain(event.value)}}
-    return _with(lookup.subject(event.measurement_id, measured), changes)
+    changes: Changes = {"value": {"from": measured.value, "to": plain(event.value)}}
+    return lookup.subject(event.measurement_id, measured, changes)
 
 
 @describe.register
@@ -386,7 +410,7 @@ def _voided(
     event: MeasurementLog.MeasurementVoided, before: Aggregate | None, lookup: Lookup
 ) -> Described:
     measured = lookup.measurements[event.measurement_id]
-    return _with(lookup.subject(event.measurement_id, measured), {"voided": change(False, True)})
+    return lookup.subject(event.measurement_id, measured, {"voided": change(False, True)})
 
 
 # Reviews

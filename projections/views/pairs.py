@@ -10,6 +10,7 @@ from ledger.domain.cycle import ReviewCycle
 from ledger.domain.measurements import MeasurementLog
 from ledger.domain.plan import Plan
 from projections.view import PositionedEvent
+from projections.views.ids import cycle_id_of, log_id, plan_id
 from projections.views.states import PageStates
 
 
@@ -22,15 +23,15 @@ class Pair:
 
     @property
     def plan_id(self) -> UUID:
-        return Plan.create_id(self.employee_id, self.cycle_id)
+        return plan_id(self.employee_id, self.cycle_id)
 
     @property
     def log_id(self) -> UUID:
-        return MeasurementLog.create_id(self.employee_id, self.cycle_id)
+        return log_id(self.employee_id, self.cycle_id)
 
     @property
     def cycle_uuid(self) -> UUID:
-        return ReviewCycle.create_id(self.cycle_id)
+        return cycle_id_of(self.cycle_id)
 
     @property
     def ids(self) -> tuple[UUID, UUID, UUID]:

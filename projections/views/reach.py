@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import TypeVar
 
 from eventsourcing.domain import Aggregate
@@ -89,13 +90,18 @@ class Reach:
         pair = Pair(log.employee_id, log.cycle_id)
         cycle = states.get(pair.cycle_uuid, ReviewCycle)
         assert cycle is not None
-        quarter = Period(pair.cycle_id, cycle.quarter_of(day))
-        self._reach(pair, [quarter, Period(pair.cycle_id)], position)
+        self._reach(pair, measured_periods(pair.cycle_id, cycle.quarter_of(day)), position)
 
     def _reach(self, pair: Pair, periods: Iterable[Period], position: int) -> None:
         positions = self.plans.setdefault(pair, {})
         for period in periods:
             positions[period] = position
+
+
+@lru_cache(maxsize=1 << 12)
+def measured_periods(cycle_id: str, quarter: int) -> tuple[Period, Period]:
+    """What a measurement in ``quarter`` reaches: the quarter and the whole cycle."""
+    return Period(cycle_id, quarter), Period(cycle_id)
 
 
 def _pair(aggregate: Plan | MeasurementLog) -> Pair:
