@@ -12,6 +12,7 @@ import hashlib
 import json
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 from typing import TYPE_CHECKING
 
 from ledger.scoring.precision import reported
@@ -37,13 +38,21 @@ def scorecard_hash(card: Scorecard) -> str:
 
 def record(instance: DataclassInstance) -> dict[str, object]:
     """A dataclass instance as a JSON-ready dict of its fields."""
-    return {
-        field.name: plain(getattr(instance, field.name)) for field in dataclasses.fields(instance)
-    }
+    return {name: plain(getattr(instance, name)) for name in _field_names(type(instance))}
+
+
+@cache
+def _field_names(kind: type[DataclassInstance]) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(kind))
+
+
+_AS_IS = frozenset({str, int, bool, type(None)})
 
 
 def plain(value: object) -> object:
     """``value`` as JSON-ready data."""
+    if type(value) in _AS_IS:
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return record(value)
     if isinstance(value, (tuple, list)):
