@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from ledger.domain.cycle import ReviewCycle
 from ledger.domain.definitions import Kpi
@@ -67,3 +68,11 @@ def scoring_input(knowledge: Knowledge, period: Period) -> ScoringInput:
 
 def scorecard_of(knowledge: Knowledge, period: Period) -> Scorecard:
     return score(scoring_input(knowledge, period))
+
+
+def scorecards_of(knowledge: Knowledge, periods: Sequence[Period]) -> list[Scorecard]:
+    """The scorecards of several periods of the same knowledge, its input built once."""
+    if not periods:
+        return []
+    inp = scoring_input(knowledge, periods[0])
+    return [score(replace(inp, period=period)) for period in periods]

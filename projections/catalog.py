@@ -8,7 +8,6 @@ from eventsourcing.application import Application
 
 from projections.view import View
 from projections.views import (
-    DEFAULT_CAPACITY,
     AuditTrailView,
     EmployeesView,
     History,
@@ -19,14 +18,16 @@ from projections.views import (
 )
 
 
-def all_views(app: Application[UUID], capacity: int = DEFAULT_CAPACITY) -> list[View]:
-    """The views, each keeping up to ``capacity`` events' worth of aggregate states."""
+def all_views(app: Application[UUID], capacity: int | None = None) -> list[View]:
+    """The views, each keeping up to ``capacity`` events' worth of aggregate states (by
+    default, as many as each view needs to keep)."""
     history = History.of(app)
+    held = {} if capacity is None else {"capacity": capacity}
     return [
         EmployeesView(),
-        PlansView(history, capacity),
-        ScorecardsView(history, capacity),
-        AuditTrailView(history, capacity),
-        TargetRevisionsView(history, capacity),
+        PlansView(history, **held),
+        ScorecardsView(history, **held),
+        AuditTrailView(history, **held),
+        TargetRevisionsView(history, **held),
         ReviewsView(),
     ]

@@ -18,7 +18,7 @@ from eventsourcing.postgres import PostgresDatastore
 
 from projections import tracking
 from projections.connection import Connection, conninfo_of, session
-from projections.errors import LeadershipUnavailable
+from projections.errors import LeadershipUnavailable, TrackingConflict
 from projections.leadership import Leadership
 from projections.page import Target, apply_next_page
 from projections.schema import init_projections
@@ -82,7 +82,21 @@ def rebuild(
             break
         if stop is not None and stop.is_set():
             return False
-    return swap(conn, view, target, stop)
+    return _settle(conn, view, target, stop) and swap(conn, view, target, stop)
+
+
+def _settle(conn: Connection, view: View, target: Target, stop: Event | None) -> bool:
+    """Let the view finish what its pages left for later, a transaction at a time."""
+    while True:
+        with conn.transaction():
+            cursor = conn.cursor()
+            row = tracking.lock(cursor, target.key)
+            if row is None or row.version != target.version:
+                raise TrackingConflict(f"{target.key}: the shadow tracking row changed")
+            if view.settle(cursor, target.tables, row.position):
+                return True
+        if stop is not None and stop.is_set():
+            return False
 
 
 def _begin(conn: Connection, view: View, target: Target) -> int:

@@ -65,6 +65,9 @@ class View(ABC):
     whole page in bulk, in the transaction that also moves the view's tracking position.
     A change to ``apply`` or ``ddl`` bumps ``version``; a stored version that differs
     makes the runner rebuild the view. ``topics`` (empty: all) selects the events read.
+
+    Into shadow tables, ``apply`` may leave work undone in the tables themselves, for
+    ``settle`` to finish before the rebuild swaps them in; live tables are always whole.
     """
 
     name: str
@@ -81,6 +84,11 @@ class View(ABC):
         self, cursor: Cursor[DictRow], page: Sequence[PositionedEvent], tables: TableNames
     ) -> None:
         """Write the rows that the page's events imply, in bulk."""
+
+    def settle(self, cursor: Cursor[DictRow], tables: TableNames, position: int) -> bool:
+        """Finish a part of the work ``apply`` left in ``tables``, which stand at
+        ``position``; True once none is left."""
+        return True
 
     def create(self, cursor: Cursor[DictRow], tables: TableNames) -> None:
         for statement in self.ddl(tables):

@@ -1,7 +1,8 @@
 """``scorecards``: every plan's current scorecard for each quarter and the whole cycle.
 
-Each (employee, cycle) that a page touches is scored once, at the page's end, through the
-one scoring path the application takes, for the periods its events can change (see
+Each (employee, cycle) that a page touches is scored once, at the page's end (or, while
+rebuilding, once the rebuild has caught up: see ``pending``), through the one scoring path
+the application takes, for the periods its events can change (see
 ``reach``). A cycle's policy revision rescores every plan of the cycle. A row's
 ``position`` is the last event that could change it: the application's scorecard at that
 position is the row's scorecard, hash included.
@@ -22,15 +23,23 @@ from ledger.domain.cycle import ReviewCycle
 from ledger.domain.employee import Employee
 from ledger.domain.measurements import MeasurementLog
 from ledger.domain.plan import Plan
-from ledger.scorecards import Knowledge, scorecard_of
-from projections.view import PositionedEvent, Statement, TableNames, View
+from ledger.scorecards import Knowledge, scorecards_of
+from ledger.scoring import Scorecard
+from projections.view import LIVE, PositionedEvent, Statement, TableNames, View
+from projections.views import pending
 from projections.views.documents import compact
 from projections.views.history import History
 from projections.views.pairs import Pair, touched
+from projections.views.pending import PENDING
 from projections.views.reach import Positions, Reach
-from projections.views.states import DEFAULT_CAPACITY, AggregateStates, PageStates
+from projections.views.states import AggregateStates, PageStates
 from projections.views.tables import Column, Index, Table, upsert
 from projections.views.topics import topic, topics_of
+
+SCORECARDS_CAPACITY = 250_000
+"""Events' worth of plans, measurement logs and cycles kept whole between pages (about
+half a kilobyte an event): a rebuild that keeps every plan of the ledger whole scores each
+once without replaying it; beyond, states are kept compressed (see ``packed``)."""
 
 RESCORED_AT_ONCE = 500
 """Plans of a revised cycle scored per batch, so that a large cycle stays within memory."""
@@ -114,15 +123,15 @@ def statements(tables: TableNames) -> Statements:
 
 class ScorecardsView(View):
     name = "scorecards"
-    version = 1
-    tables = (SCORECARDS.name, PEOPLE.name)
+    version = 2
+    tables = (SCORECARDS.name, PEOPLE.name, PENDING.name)
     topics = (*topics_of(Plan, MeasurementLog, ReviewCycle), *PEOPLE_TOPICS)
 
-    def __init__(self, history: History, capacity: int = DEFAULT_CAPACITY) -> None:
+    def __init__(self, history: History, capacity: int = SCORECARDS_CAPACITY) -> None:
         self.states = AggregateStates(history, capacity)
 
     def ddl(self, tables: TableNames) -> Sequence[Statement]:
-        return [*SCORECARDS.ddl(tables), *PEOPLE.ddl(tables)]
+        return [*SCORECARDS.ddl(tables), *PEOPLE.ddl(tables), *PENDING.ddl(tables)]
 
     def apply(
         self, cursor: Cursor[DictRow], page: Sequence[PositionedEvent], tables: TableNames
@@ -146,11 +155,47 @@ class ScorecardsView(View):
         for event in page:
             reach.mark(event, states)
             states.advance(event)
+        if tables == LIVE:
+            self._score_now(cursor, tables, page, reach, pairs, states)
+        else:
+            self._note(cursor, tables, reach, pairs)
+        self.states.keep(states)
+
+    def settle(self, cursor: Cursor[DictRow], tables: TableNames, position: int) -> bool:
+        """Score the next plans whose periods the rebuild noted (see ``pending``)."""
+        reached = pending.next_batch(cursor, tables, SCORECARDS.name)
+        if not reached:
+            return True
+        states = self.states.at(cursor, position)
+        states.take(aggregate_id for pair in reached for aggregate_id in pair.ids)
+        self._write(cursor, tables, reached, states, states)
+        pending.forget(cursor, tables, SCORECARDS.name, reached)
+        self.states.keep(states)
+        return False
+
+    def _score_now(
+        self,
+        cursor: Cursor[DictRow],
+        tables: TableNames,
+        page: Sequence[PositionedEvent],
+        reach: Reach,
+        pairs: Collection[Pair],
+        states: PageStates,
+    ) -> None:
         scored = reach.settled(pairs)
         self._write(cursor, tables, scored, states, states)
         if reach.cycles:
             self._rescore(cursor, tables, page, reach, scored.keys(), states)
-        self.states.keep(states)
+
+    def _note(
+        self, cursor: Cursor[DictRow], tables: TableNames, reach: Reach, pairs: Collection[Pair]
+    ) -> None:
+        """Note the periods reached, to score them once the rebuild has caught up."""
+        reached = reach.settled(pairs)
+        if reach.cycles:
+            known = pending.pairs_of_cycles(cursor, tables, SCORECARDS.name, reach.cycles)
+            reached |= reach.settled(pair for pair in known if pair not in reached)
+        pending.note(cursor, tables, reached)
 
     def _rescore(
         self,
@@ -188,25 +233,10 @@ class ScorecardsView(View):
         rows = []
         for pair, positions in reached.items():
             department, manager_id = places.get(pair.employee_id, (None, None))
-            for period, position in positions.items():
-                knowledge = knowledge_of(pair, position, plans, cycles)
-                card = replace(scorecard_of(knowledge, period), position=position)
-                rows.append(
-                    (
-                        card.employee_id,
-                        card.period,
-                        card.cycle_id,
-                        card.score,
-                        card.rating,
-                        card.rating_label,
-                        card.complete,
-                        card.hash,
-                        card.position,
-                        department,
-                        manager_id,
-                        compact(card.to_dict()),
-                    )
-                )
+            knowledge = knowledge_of(pair, max(positions.values()), plans, cycles)
+            cards = scorecards_of(knowledge, list(positions))
+            for card, position in zip(cards, positions.values(), strict=True):
+                rows.append(row_of(replace(card, position=position), department, manager_id))
         upsert(cursor, SCORECARDS, tables, rows)
 
     def _people(
@@ -239,6 +269,23 @@ class ScorecardsView(View):
             [(p.employee_uuid, p.employee_id, p.department, p.manager_id) for p in people.values()],
         )
         return list(moved)
+
+
+def row_of(card: Scorecard, department: str | None, manager_id: str | None) -> tuple[object, ...]:
+    return (
+        card.employee_id,
+        card.period,
+        card.cycle_id,
+        card.score,
+        card.rating,
+        card.rating_label,
+        card.complete,
+        card.hash,
+        card.position,
+        department,
+        manager_id,
+        compact(card.to_dict()),
+    )
 
 
 def moved_to(person: Person, changes: dict[str, str | None]) -> Person:
