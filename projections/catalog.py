@@ -26,7 +26,7 @@ def all_views(app: Application[UUID], capacity: int | None = None) -> list[View]
     return [
         EmployeesView(),
         PlansView(history, **held),
-        ScorecardsView(history, **held),
+        ScorecardsView(history, capacity, capacity) if capacity else ScorecardsView(history),
         AuditTrailView(history, **held),
         TargetRevisionsView(history, **held),
         ReviewsView(),

@@ -35,7 +35,7 @@ PENDING = Table(
     key=("employee_id", "cycle_id", "period"),
     indexes=(Index("scorecards_pending_by_cycle", ("cycle_id", "employee_id")),),
 )
-SETTLED_AT_ONCE = 200
+SETTLED_AT_ONCE = 25
 """Plans scored per transaction when a rebuild settles what it noted."""
 
 

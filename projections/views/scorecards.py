@@ -32,14 +32,15 @@ from projections.views.history import History
 from projections.views.pairs import Pair, touched
 from projections.views.pending import PENDING
 from projections.views.reach import Positions, Reach
-from projections.views.states import AggregateStates, PageStates
+from projections.views.states import DEFAULT_CAPACITY, AggregateStates, PageStates
 from projections.views.tables import Column, Index, Table, upsert
 from projections.views.topics import topic, topics_of
 
-SCORECARDS_CAPACITY = 250_000
-"""Events' worth of plans, measurement logs and cycles kept whole between pages (about
-half a kilobyte an event): a rebuild that keeps every plan of the ledger whole scores each
-once without replaying it; beyond, states are kept compressed (see ``packed``)."""
+REBUILD_CAPACITY = 250_000
+"""Events' worth of plans, measurement logs and cycles a rebuild keeps whole between pages
+(about half a kilobyte an event): one that keeps every plan of the ledger scores each once
+without replaying it; beyond, states are kept compressed (see ``packed``). Once the
+rebuild has scored them, the view keeps what following needs."""
 
 RESCORED_AT_ONCE = 500
 """Plans of a revised cycle scored per batch, so that a large cycle stays within memory."""
@@ -127,8 +128,15 @@ class ScorecardsView(View):
     tables = (SCORECARDS.name, PEOPLE.name, PENDING.name)
     topics = (*topics_of(Plan, MeasurementLog, ReviewCycle), *PEOPLE_TOPICS)
 
-    def __init__(self, history: History, capacity: int = SCORECARDS_CAPACITY) -> None:
+    def __init__(
+        self,
+        history: History,
+        capacity: int = DEFAULT_CAPACITY,
+        rebuild_capacity: int = REBUILD_CAPACITY,
+    ) -> None:
         self.states = AggregateStates(history, capacity)
+        self.capacity = capacity
+        self.rebuild_capacity = max(capacity, rebuild_capacity)
 
     def ddl(self, tables: TableNames) -> Sequence[Statement]:
         return [*SCORECARDS.ddl(tables), *PEOPLE.ddl(tables), *PENDING.ddl(tables)]
@@ -159,12 +167,14 @@ class ScorecardsView(View):
             self._score_now(cursor, tables, page, reach, pairs, states)
         else:
             self._note(cursor, tables, reach, pairs)
+            self.states.capacity = self.rebuild_capacity
         self.states.keep(states)
 
     def settle(self, cursor: Cursor[DictRow], tables: TableNames, position: int) -> bool:
         """Score the next plans whose periods the rebuild noted (see ``pending``)."""
         reached = pending.next_batch(cursor, tables, SCORECARDS.name)
         if not reached:
+            self.states.shrink(self.capacity)
             return True
         states = self.states.at(cursor, position)
         states.take(aggregate_id for pair in reached for aggregate_id in pair.ids)

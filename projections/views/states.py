@@ -69,6 +69,13 @@ class AggregateStates:
             self._weight -= evicted.weight
             self._packed.put(aggregate_id, evicted)
 
+    def shrink(self, capacity: int) -> None:
+        """Keep at most ``capacity`` events' worth from now on; forget the least recent."""
+        self.capacity = capacity
+        while self._weight > capacity and self._kept:
+            _, forgotten = self._kept.popitem(last=False)
+            self._weight -= forgotten.weight
+
     def withdraw(self, aggregate_id: UUID, before: int) -> Tracked | None:
         """The kept state, taken out; None when not kept or ahead of ``before``."""
         tracked = self._kept.pop(aggregate_id, None)
