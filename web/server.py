@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gc
+import threading
+from collections.abc import Callable
+from typing import Protocol, cast
 
 from flask import Flask
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
@@ -11,6 +14,12 @@ from web.channel import QuietChannel
 
 DEFAULT_THREADS = 8
 IDENT = "performance-ledger"
+
+
+class Trigger(Protocol):
+    """waitress's trigger: a thunk pulled in runs in the loop's thread (the stubs say int)."""
+
+    def pull_trigger(self, thunk: Callable[[], None] | None = None) -> None: ...
 
 
 class ApiServer:
@@ -24,6 +33,7 @@ class ApiServer:
         created.channel_class = QuietChannel
         self._server: BaseWSGIServer = created
         self.host = host
+        self._running = threading.Event()
         settle_heap()
 
     @property
@@ -36,10 +46,19 @@ class ApiServer:
         return f"http://{self.host}:{self.port}"
 
     def run(self) -> None:
-        self._server.run()
+        self._running.set()
+        try:
+            self._server.run()
+        finally:
+            self._running.clear()
 
     def close(self) -> None:
-        self._server.close()
+        """Stop accepting. A running server closes in its loop's own thread, which otherwise
+        could poll a socket closed under it; one never run closes here."""
+        if self._running.is_set():
+            cast(Trigger, self._server.trigger).pull_trigger(self._server.close)
+        else:
+            self._server.close()
 
 
 def settle_heap() -> None:
