@@ -23,9 +23,9 @@ from ledger.domain import Profile
 from ledger.domain.access import Role
 from projections import Worker, wait_for
 from projections.catalog import all_views
+from projections.queries.current import current_document
 from scripts.bench_data import CYCLE_ID, HR, START, plan_for
 from web.app import create_app
-from web.current import current_document
 from web.server import ApiServer
 
 CLIENTS = 4

@@ -10,9 +10,10 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ledger.application import LedgerApp
 from ledger.domain.access import Action
+from ledger.periods import parse_period
+from projections.queries.current import current_document
 from web.auth import requires
 from web.calls import ledger, settings
-from web.current import current_document
 from web.problems import PositionNotReached
 from web.resource import Resource
 
@@ -86,7 +87,7 @@ def scorecard(query: dict[str, Any], employee_id: str, period: str) -> dict[str,
     """A scorecard: latest, at a position, or as of an instant"""
     wait_for(ledger(), query.get("min_position"))
     if "position" not in query and "as_of" not in query:
-        current = current_document(ledger(), employee_id, period)
+        current = current_document(ledger(), employee_id, parse_period(period).id)
         if current is not None:
             return Response(current, mimetype="application/json")
     card = ledger().scorecard(

@@ -13,17 +13,17 @@ trip, one snapshot, no transaction around it.
 from __future__ import annotations
 
 from functools import cache
+from uuid import UUID
 
+from eventsourcing.application import Application
 from psycopg import sql
 from psycopg.errors import UndefinedTable
 
-from ledger.application import LedgerApp
-from ledger.periods import parse_period
 from ledger.store.database import EVENTS_TABLE
 from projections.schema import SCHEMA, TRACKING_TABLE
+from projections.source import ledger_recorder
 from projections.view import LIVE
-from projections.views import ScorecardsView
-from projections.views.scorecards import SCORECARDS
+from projections.views.scorecards import SCORECARDS, ScorecardsView
 
 VIEW = ScorecardsView.name
 
@@ -45,10 +45,10 @@ def latest_statement(schema: str, events_table: str) -> bytes:
     return statement.as_bytes()
 
 
-def current_document(app: LedgerApp, employee_id: str, period_id: str) -> str | None:
-    """The projected scorecard as JSON text if the read model is at the head, else None."""
-    period = parse_period(period_id).id
-    datastore = app.records.datastore
+def current_document(app: Application[UUID], employee_id: str, period: str) -> str | None:
+    """The projected scorecard of a valid period id as JSON text if the read model is at
+    the head, else None."""
+    datastore = ledger_recorder(app).datastore
     statement = latest_statement(datastore.schema, EVENTS_TABLE)
     try:
         with datastore.pool.connection() as conn:
