@@ -43,3 +43,8 @@ class StaleVersion(Conflict):
 
 class IdempotencyKeyReused(LedgerError):
     """An idempotency key was presented again with a different request."""
+
+
+class Busy(LedgerError):
+    """The event store could not take the write in time (its lock stayed held, or it did not
+    answer); nothing was written and the same command may be tried again."""

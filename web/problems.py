@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from ledger.domain.access import AccessDenied
 from ledger.errors import (
     AlreadyExists,
+    Busy,
     Conflict,
     IdempotencyKeyReused,
     InvalidInput,
@@ -56,6 +57,7 @@ LEDGER_PROBLEMS: tuple[tuple[type[Exception], int, str, str], ...] = (
     (AccessDenied, 403, "access-denied", "Forbidden"),
     (PositionNotReached, 409, "position-not-reached", "Position not reached"),
     (ViewBehind, 409, "view-behind", "Read model behind"),
+    (Busy, 503, "busy", "Service Unavailable"),
     (LedgerError, 422, "refused", "Refused"),
     (Exception, 500, "defect", "Internal Server Error"),
 )
@@ -92,7 +94,7 @@ def ledger_problem(error: Exception) -> Response:
     errors = None
     if isinstance(error, InvalidInput):
         errors = {field: [message] for field, message in error.fields.items()}
-    waiting = isinstance(error, PositionNotReached | ViewBehind)
+    waiting = isinstance(error, PositionNotReached | ViewBehind | Busy)
     headers = {"Retry-After": "1"} if waiting else None
     detail = getattr(error, "message", str(error))
     return problem(status, title, detail, kind=slug, errors=errors, headers=headers)

@@ -9,15 +9,23 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, OperationalError
 from eventsourcing.utils import Environment, EnvType
 
 from ledger.commands import Context, Written
 from ledger.config import Settings
-from ledger.errors import AlreadyExists, Conflict, IdempotencyKeyReused, NotFound, StaleVersion
+from ledger.errors import (
+    AlreadyExists,
+    Busy,
+    Conflict,
+    IdempotencyKeyReused,
+    NotFound,
+    StaleVersion,
+)
 from ledger.store.database import APPLICATION_NAME, EVENTS_TABLE, DatabaseAddress, library_env
 from ledger.store.recorder import IdempotencyClaim, IdempotencyKeyTaken, LedgerRecorder
 from ledger.store.records import LedgerRecords
+from ledger.store.writer import WriteTimeout
 from ledger.transcodings import register_ledger_transcodings
 
 P = ParamSpec("P")
@@ -116,6 +124,8 @@ class LedgerBase(Application[UUID]):
             replayed = self.replay(ctx)
             assert replayed is not None
             return replayed
+        except (OperationalError, WriteTimeout):
+            raise Busy("the event store did not take the write in time; try again") from None
         except IntegrityError:
             if is_new:
                 raise AlreadyExists(f"{label or 'the record'} exists already") from None

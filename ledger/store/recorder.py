@@ -54,7 +54,6 @@ class LedgerRecorder(PostgresApplicationRecorder):
             ledger_statements(
                 self.datastore.schema,
                 events_table_name,
-                self.datastore.lock_timeout,
             )
         )
         # Composed once into a plain string, so psycopg's query cache can keep it prepared.

@@ -10,7 +10,7 @@ same hashes in Python, which is how verification recomputes them.
 
 from __future__ import annotations
 
-from psycopg.sql import SQL, Composed, Identifier, Literal
+from psycopg.sql import SQL, Composed, Identifier
 
 _TABLES = [
     "CREATE TABLE IF NOT EXISTS {schema}.{chain} ("
@@ -50,7 +50,6 @@ DECLARE
     event_hashes bytea[];
     chain_hashes bytea[] := '{{}}';
 BEGIN
-    PERFORM set_config('lock_timeout', {lock_timeout}, true);
     LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE;
     now := clock_timestamp();
     stamp := to_char(now AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
@@ -90,9 +89,9 @@ def append_function_name(events_table: str) -> str:
     return f"{events_table}_append"
 
 
-def ledger_statements(schema: str, events_table: str, lock_timeout_seconds: int) -> list[Composed]:
+def ledger_statements(schema: str, events_table: str) -> list[Composed]:
     """Statements that create the chain and idempotency tables, the guards and the append."""
-    names: dict[str, Identifier | Literal] = {
+    names: dict[str, Identifier] = {
         "schema": Identifier(schema),
         "events": Identifier(events_table),
         "chain": Identifier(f"{events_table}_chain"),
@@ -100,7 +99,6 @@ def ledger_statements(schema: str, events_table: str, lock_timeout_seconds: int)
         "guard": Identifier(f"{events_table}_refuse_change"),
         "append": Identifier(append_function_name(events_table)),
         "channel": Identifier(events_table.replace(".", "_")),
-        "lock_timeout": Literal(f"{lock_timeout_seconds}s"),
         "chain_recorded_at_idx": Identifier(f"{events_table}_chain_recorded_brin"),
     }
     texts = [*_TABLES, _GUARD, _APPEND]

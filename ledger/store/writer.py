@@ -14,10 +14,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg
-from eventsourcing.persistence import InterfaceError, OperationalError
+from eventsourcing.persistence import InterfaceError, OperationalError, PersistenceError
 from eventsourcing.postgres import PostgresDatastore
 from psycopg.conninfo import make_conninfo
 from psycopg.rows import DictRow, dict_row
+
+
+class WriteTimeout(PersistenceError):
+    """The table lock, or this process's write connection, stayed busy past the lock timeout.
+
+    Not an OperationalError, so the library does not retry it: waiting again as long would
+    only make the caller wait longer for the same answer.
+    """
 
 
 class WriteConnection:
@@ -31,13 +39,15 @@ class WriteConnection:
     def connection(self) -> Iterator[psycopg.Connection[DictRow]]:
         """The write connection, held by the caller alone until the block ends.
 
-        Raises the library's OperationalError when it stays busy longer than the lock
-        timeout, as the table lock would, and when the connection fails (then dropped).
+        Raises WriteTimeout when it, or the table lock, stays busy longer than the lock
+        timeout, and the library's OperationalError when the connection fails (then dropped).
         """
         if not self._lock.acquire(timeout=self._wait_seconds):
-            raise OperationalError("timed out waiting for this process's write connection")
+            raise WriteTimeout("timed out waiting for this process's write connection")
         try:
             yield self._open()
+        except psycopg.errors.LockNotAvailable as exc:
+            raise WriteTimeout(str(exc)) from exc
         except psycopg.OperationalError as exc:
             self._drop()
             raise OperationalError(str(exc)) from exc
@@ -55,6 +65,9 @@ class WriteConnection:
         if self._connection is None or self._connection.closed:
             connection = psycopg.connect(self._conninfo(), row_factory=dict_row)
             self._datastore.after_connect_func()(connection)
+            if self._wait_seconds > 0:
+                timeout = f"{int(self._wait_seconds * 1000)}ms"
+                connection.execute("SELECT set_config('lock_timeout', %s, false)", (timeout,))
             self._connection = connection
         return self._connection
 
