@@ -33,6 +33,7 @@ from web import (
 )
 from web.auth import authenticate
 from web.calls import LEDGER, SETTINGS
+from web.docs_assets import ASSETS_URL, assets_blueprint
 from web.fields import openapi_properties
 from web.job_routes import JOBS
 from web.jobs import JobRegistry
@@ -57,7 +58,6 @@ RESOURCES = (
     audit_trail,
 )
 MAX_BODY_BYTES = 1 << 20
-SWAGGER_UI = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
 
 
 class LedgerApi(Api):  # type: ignore[misc]
@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None, *, ledger: LedgerApp | None = N
     for resource in RESOURCES:
         api.register_blueprint(resource.resource.blueprint)
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(assets_blueprint())
     app.before_request(authenticate)
     register_problem_handlers(app)
     return app
@@ -110,7 +111,7 @@ def api_config() -> dict[str, Any]:
         "OPENAPI_URL_PREFIX": "/",
         "OPENAPI_JSON_PATH": f"{API_PREFIX.strip('/')}/openapi.json",
         "OPENAPI_SWAGGER_UI_PATH": "docs",
-        "OPENAPI_SWAGGER_UI_URL": SWAGGER_UI,
+        "OPENAPI_SWAGGER_UI_URL": ASSETS_URL,
         "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
         "API_SPEC_OPTIONS": {
             "info": {

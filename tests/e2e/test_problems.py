@@ -60,7 +60,14 @@ def test_the_openapi_document_and_the_docs_need_no_token(base_url: str) -> None:
     document = httpx.get(f"{base_url}/api/v1/openapi.json")
     assert document.status_code == 200
     assert document.json()["openapi"].startswith("3.")
-    assert httpx.get(f"{base_url}/docs").status_code == 200
+    page = httpx.get(f"{base_url}/docs")
+    assert page.status_code == 200
+    assert "cdn." not in page.text
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        assert f"/docs/assets/{asset}" in page.text
+        served = httpx.get(f"{base_url}/docs/assets/{asset}")
+        assert served.status_code == 200
+        assert len(served.content) > 10_000
 
 
 def test_health_says_the_database_answers(base_url: str) -> None:
