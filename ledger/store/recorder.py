@@ -60,7 +60,7 @@ class LedgerRecorder(PostgresApplicationRecorder):
         self.append_statement = (
             SQL(
                 "SELECT * FROM {0}.{1}(%b::uuid[], %b::bigint[], %b::text[], %b::bytea[],"
-                " %s, %s, %s) AS position"
+                " %s, %s, %s, %s) AS position"
             )
             .format(
                 Identifier(self.datastore.schema),
@@ -82,9 +82,11 @@ class LedgerRecorder(PostgresApplicationRecorder):
             [e.topic for e in stored_events],
             [e.state for e in stored_events],
         )
-        params: tuple[Any, ...] = (*columns, None, None, None)
+        wait = f"{self.datastore.lock_timeout}s"
+        params: tuple[Any, ...] = (*columns, None, None, None, wait)
         if claim is not None:
-            params = (*columns, claim.key, claim.request_hash, json.dumps(claim.result))
+            result = json.dumps(claim.result)
+            params = (*columns, claim.key, claim.request_hash, result, wait)
         with self.writer.connection() as conn, conn.cursor() as curs:
             try:
                 curs.execute(self.append_statement, params, prepare=True)

@@ -40,7 +40,7 @@ _GUARD = (
 _APPEND = """
 CREATE OR REPLACE FUNCTION {schema}.{append}(
     originator_ids uuid[], originator_versions bigint[], topics text[], states bytea[],
-    claim_key text, claim_hash text, claim_result jsonb
+    claim_key text, claim_hash text, claim_result jsonb, wait text
 ) RETURNS SETOF bigint LANGUAGE plpgsql AS $$
 DECLARE
     now timestamptz;
@@ -50,6 +50,7 @@ DECLARE
     event_hashes bytea[];
     chain_hashes bytea[] := '{{}}';
 BEGIN
+    PERFORM set_config('lock_timeout', wait, true);
     LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE;
     now := clock_timestamp();
     stamp := to_char(now AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
