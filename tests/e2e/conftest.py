@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -17,8 +16,7 @@ from ledger.store.database import DatabaseAddress
 from projections import Worker
 from projections.catalog import all_views
 from tests.e2e.client import ApiClient, new_id
-from web import create_app
-from web.server import ApiServer
+from tests.e2e.serving import served
 
 SETUP = Context(actor="admin:e2e-setup")
 
@@ -47,12 +45,8 @@ def views_kept(e2e_ledger: LedgerApp) -> Iterator[None]:
 @pytest.fixture(scope="session")
 def base_url(e2e_ledger: LedgerApp, e2e_settings: Settings) -> Iterator[str]:
     """The API served by waitress in a thread of this process, on a real socket."""
-    server = ApiServer(create_app(e2e_settings, ledger=e2e_ledger), port=0, threads=8)
-    thread = threading.Thread(target=server.run, name="api-server", daemon=True)
-    thread.start()
-    yield server.url
-    server.close()
-    thread.join()
+    with served(e2e_ledger, e2e_settings, threads=8) as url:
+        yield url
 
 
 @dataclass(frozen=True)

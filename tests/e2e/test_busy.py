@@ -3,7 +3,6 @@ writes nothing, and goes through when tried again."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -14,8 +13,7 @@ from ledger.application import LedgerApp
 from ledger.config import Settings
 from ledger.store.database import EVENTS_TABLE, DatabaseAddress
 from tests.e2e.client import ApiClient, new_id
-from web import create_app
-from web.server import ApiServer
+from tests.e2e.serving import served
 
 PERSON = {"name": "Asha Rao", "department": "Sales", "role": "Account Manager"}
 
@@ -27,14 +25,10 @@ def impatient(
     """A server of its own whose writes wait one second for the table lock."""
     settings = replace(e2e_settings, lock_timeout_seconds=1)
     ledger = LedgerApp(database, settings)
-    server = ApiServer(create_app(settings, ledger=ledger), port=0, threads=2)
-    thread = threading.Thread(target=server.run, name="impatient-server", daemon=True)
-    thread.start()
-    client = ApiClient(server.url, tokens["hr"])
-    yield client
-    client.close()
-    server.close()
-    thread.join()
+    with served(ledger, settings) as url:
+        client = ApiClient(url, tokens["hr"])
+        yield client
+        client.close()
     ledger.close()
 
 

@@ -3,9 +3,7 @@ against the ledger later."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,8 +13,7 @@ from ledger.application import LedgerApp
 from ledger.config import Settings
 from ledger.evidence import generate_key_file
 from tests.e2e.client import ApiClient
-from web import create_app
-from web.server import ApiServer
+from tests.e2e.serving import served
 
 GENESIS = {"position": 0, "chain_hash": "0" * 64, "recorded_at": None}
 
@@ -29,16 +26,6 @@ def key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def public_key(key_file: Path) -> str:
     return generate_key_file(key_file)
-
-
-@contextmanager
-def served(ledger: LedgerApp, settings: Settings) -> Iterator[str]:
-    server = ApiServer(create_app(settings, ledger=ledger), port=0, threads=2)
-    thread = threading.Thread(target=server.run, name="api-server-signing", daemon=True)
-    thread.start()
-    yield server.url
-    server.close()
-    thread.join()
 
 
 @pytest.fixture(scope="module")
