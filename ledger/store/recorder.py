@@ -4,7 +4,7 @@ Each write is one call of the ``{events}_append`` database function (see ``schem
 the library's exclusive table lock and in the same transaction it writes the events, their
 recorded time (the clock after the lock), event hashes, chain hashes and the idempotency key of
 the request that caused them. One statement means one round trip per save, made on the
-process's write connection (see ``writer``); reads keep the library's pool.
+process's write connection (see ``writer``) unless another thread holds it.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ class LedgerRecorder(PostgresApplicationRecorder):
         self.chain_table_name = f"{events_table_name}_chain"
         self.idempotency_table_name = f"{events_table_name}_idempotency"
         self.writer = WriteConnection(datastore)
+        self.lock_timeout = f"{datastore.lock_timeout}s"
         self.sql_create_statements.extend(
             ledger_statements(
                 self.datastore.schema,
@@ -82,11 +83,10 @@ class LedgerRecorder(PostgresApplicationRecorder):
             [e.topic for e in stored_events],
             [e.state for e in stored_events],
         )
-        wait = f"{self.datastore.lock_timeout}s"
-        params: tuple[Any, ...] = (*columns, None, None, None, wait)
+        params: tuple[Any, ...] = (*columns, None, None, None, self.lock_timeout)
         if claim is not None:
             result = json.dumps(claim.result)
-            params = (*columns, claim.key, claim.request_hash, result, wait)
+            params = (*columns, claim.key, claim.request_hash, result, self.lock_timeout)
         with self.writer.connection() as conn, conn.cursor() as curs:
             try:
                 curs.execute(self.append_statement, params, prepare=True)
