@@ -23,17 +23,15 @@ from eventsourcing.persistence import JSONTranscoder
 from eventsourcing.utils import Environment, EnvType
 
 from ledger.application import LedgerApp
-from ledger.commands import Context
 from ledger.config import Settings
 from ledger.domain import Employee, KpiDefinition, KraDefinition, MeasurementLog, Profile
 from ledger.store.database import DatabaseAddress, library_env
 from ledger.transcodings import register_ledger_transcodings
 from ledger.values import Aggregation, Direction, TargetSpec
+from scripts.bench_data import CYCLE_ID, HR, START
 from scripts.bench_table import Row
 
-HR = Context(actor="hr:bench")
 STATE = b'{"value":{"_type_":"decimal_str","_data_":"87"}}' * 3
-CYCLE = "FY2026"
 BATCH = 1000
 PROFILE = Profile("Bench Person", "Sales", "Sales Executive")
 
@@ -96,7 +94,7 @@ def core_rows(address: DatabaseAddress, settings: Settings, quick: bool) -> list
     rounds = Rounds()
     ledger, plain = LedgerApp(address, settings), PlainApp(address, settings)
     try:
-        ledger.open_cycle(HR, CYCLE, name="FY 2026-27", start_date=date(2026, 4, 1))
+        ledger.open_cycle(HR, CYCLE_ID, name="FY 2026-27", start_date=START)
         with psycopg.connect(address.conninfo(), autocommit=True) as conn:
             create_raw_table(conn)
             for _ in range(sizes.rounds):
@@ -177,8 +175,8 @@ def new_employee() -> Employee:
 def active_plan_seat(ledger: LedgerApp) -> str:
     [employee_id] = fresh_ids("B", 1)
     ledger.register_employee(HR, employee_id, PROFILE)
-    ledger.draft_plan(HR, employee_id, CYCLE)
-    ledger.define_kra(HR, employee_id, CYCLE, "revenue", KraDefinition("Revenue", Decimal(100)))
+    ledger.draft_plan(HR, employee_id, CYCLE_ID)
+    ledger.define_kra(HR, employee_id, CYCLE_ID, "revenue", KraDefinition("Revenue", Decimal(100)))
     kpi = KpiDefinition(
         "Quarterly revenue",
         "INR",
@@ -187,15 +185,15 @@ def active_plan_seat(ledger: LedgerApp) -> str:
         Decimal(100),
         TargetSpec(Decimal(10_000_000)),
     )
-    ledger.define_kpi(HR, employee_id, CYCLE, "quarterly-revenue", "revenue", kpi)
-    ledger.activate_plan(HR, employee_id, CYCLE)
+    ledger.define_kpi(HR, employee_id, CYCLE_ID, "quarterly-revenue", "revenue", kpi)
+    ledger.activate_plan(HR, employee_id, CYCLE_ID)
     return employee_id
 
 
 def measurement_batch(ledger: LedgerApp, employee_id: str) -> MeasurementLog:
     """A new measurement log with BATCH pending events: the log's start and its records."""
-    plan, cycle = ledger.plan(employee_id, CYCLE), ledger.cycle(CYCLE)
-    log = MeasurementLog.start(employee_id, CYCLE, actor=HR.actor)
+    plan, cycle = ledger.plan(employee_id, CYCLE_ID), ledger.cycle(CYCLE_ID)
+    log = MeasurementLog.start(employee_id, CYCLE_ID, actor=HR.actor)
     for n in range(BATCH - 1):
         log.record(
             plan,
