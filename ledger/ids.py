@@ -61,3 +61,9 @@ def parse_measurement_id(value: str) -> tuple[str, str]:
         message = "not a measurement id (<employee_id>:<cycle_id>:<number>)"
         raise InvalidInput(f"{value!r} is {message}", {"measurement_id": message})
     return parts[0], parts[1]
+
+
+def measurement_number(value: str) -> int | None:
+    """``E1001:FY2026:7`` -> 7; None when the id does not end in a number."""
+    _, _, number = value.rpartition(":")
+    return int(number) if number.isdigit() and number.isascii() else None

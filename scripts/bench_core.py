@@ -29,6 +29,16 @@ from ledger.store.database import DatabaseAddress, library_env
 from ledger.transcodings import register_ledger_transcodings
 from ledger.values import Aggregation, Direction, TargetSpec
 from scripts.bench_data import CYCLE_ID, HR, START
+from scripts.bench_history import (
+    LONG,
+    SHORT,
+    ColdLoads,
+    Logs,
+    cold_loads,
+    history_round,
+    history_rows,
+    prefilled,
+)
 from scripts.bench_table import Row
 
 STATE = b'{"value":{"_type_":"decimal_str","_data_":"87"}}' * 3
@@ -91,18 +101,29 @@ class Sizes:
 
 def core_rows(address: DatabaseAddress, settings: Settings, quick: bool) -> list[Row]:
     sizes = Sizes.of(quick)
-    rounds = Rounds()
+    rounds, cold = Rounds(), list[ColdLoads]()
     ledger, plain = LedgerApp(address, settings), PlainApp(address, settings)
     try:
         ledger.open_cycle(HR, CYCLE_ID, name="FY 2026-27", start_date=START)
+        long = active_plan_seat(ledger)
+        prefilled(ledger, long, LONG)
         with psycopg.connect(address.conninfo(), autocommit=True) as conn:
             create_raw_table(conn)
             for _ in range(sizes.rounds):
                 one_round(rounds, conn, ledger, plain, sizes.commands)
+                history_round(rounds, ledger, short_logs(ledger, long), sizes.commands)
+                cold.append(cold_loads(address, settings, long))
     finally:
         ledger.close()
         plain.close()
-    return rows_of(rounds)
+    return rows_of(rounds) + history_rows(rounds, cold)
+
+
+def short_logs(ledger: LedgerApp, long: str) -> Logs:
+    short = [active_plan_seat(ledger) for _ in range(20)]
+    for employee_id in short:
+        prefilled(ledger, employee_id, SHORT)
+    return Logs(short, long)
 
 
 def one_round(

@@ -77,7 +77,7 @@ def register_or_change(
     ledger: LedgerApp, ctx: Context, employee_id: str, body: dict[str, Any]
 ) -> Written:
     profile = Profile(body["name"], body["department"], body["role"], body["manager_id"])
-    if Employee.create_id(employee_id) not in ledger.repository:
+    if not ledger.has_employee(employee_id):
         return ledger.register_employee(ctx, employee_id, profile)
     effective = body["effective_date"] or datetime.now(UTC).date()
     return ledger.change_profile(

@@ -160,9 +160,7 @@ class AccessCommands(LedgerBase):
         return self.load(AccessToken, AccessToken.create_id(token_id), f"token {token_id}")
 
     def token_directory(self) -> TokenDirectory | None:
-        if TokenDirectory.create_id() not in self.repository:
-            return None
-        return self.load(TokenDirectory, TokenDirectory.create_id(), "token directory")
+        return self.find(TokenDirectory, TokenDirectory.create_id(), "token directory")
 
     def tokens(self) -> list[TokenEntry]:
         """Every token ever granted, in the order granted."""

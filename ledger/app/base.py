@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from copy import deepcopy
 from functools import wraps
 from typing import Concatenate, ParamSpec, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, OperationalError
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
+from eventsourcing.domain import Aggregate, DomainEventProtocol
+from eventsourcing.persistence import (
+    EventStore,
+    IntegrityError,
+    JSONTranscoder,
+    OperationalError,
+    PersistenceError,
+)
 from eventsourcing.utils import Environment, EnvType
 
+from ledger.app.snapshots import snapshot_due, takes_snapshots
+from ledger.app.states import Known, LatestStates
 from ledger.commands import Context, Written
 from ledger.config import Settings
 from ledger.errors import (
@@ -22,7 +32,13 @@ from ledger.errors import (
     NotFound,
     StaleVersion,
 )
-from ledger.store.database import APPLICATION_NAME, EVENTS_TABLE, DatabaseAddress, library_env
+from ledger.store.database import (
+    APPLICATION_NAME,
+    EVENTS_TABLE,
+    SNAPSHOTS,
+    DatabaseAddress,
+    library_env,
+)
 from ledger.store.recorder import IdempotencyClaim, IdempotencyKeyTaken, LedgerRecorder
 from ledger.store.records import LedgerRecords
 from ledger.store.writer import WriteTimeout
@@ -31,6 +47,8 @@ from ledger.transcodings import register_ledger_transcodings
 P = ParamSpec("P")
 A = TypeVar("A", bound=Aggregate)
 L = TypeVar("L", bound="LedgerBase")
+
+logger = logging.getLogger(__name__)
 
 
 def command(
@@ -58,6 +76,10 @@ class LedgerBase(Application[UUID]):
         recorder = self.recorder
         assert isinstance(recorder, LedgerRecorder)
         self.records = LedgerRecords(recorder.datastore, EVENTS_TABLE)
+        self.states = LatestStates(settings.aggregate_cache_size)
+        self.snapshot_store: EventStore[UUID] = self.factory.event_store(
+            mapper=self.mapper, recorder=self.factory.aggregate_recorder(purpose=SNAPSHOTS)
+        )
 
     def close(self) -> None:
         recorder = self.recorder
@@ -118,6 +140,7 @@ class LedgerBase(Application[UUID]):
             result = {"ids": ids, "version": main.version, "created": created}
             claim = IdempotencyClaim(ctx.idempotency.key, ctx.idempotency.fingerprint, result)
         is_new = main.pending_events[0].originator_version == 1 if main.pending_events else False
+        changed = [a for a in aggregates if a is not None and a.pending_events]
         try:
             recordings = self.save(*aggregates, idempotency=claim)
         except IdempotencyKeyTaken:
@@ -130,6 +153,8 @@ class LedgerBase(Application[UUID]):
             if is_new:
                 raise AlreadyExists(f"{label or 'the record'} exists already") from None
             raise Conflict("another writer changed the same record first; try again") from None
+        for aggregate in changed:
+            self.remember(aggregate)
         return Written(recordings[-1].notification.id, ids, main.version, created)
 
     @staticmethod
@@ -142,13 +167,83 @@ class LedgerBase(Application[UUID]):
     def load(self, kind: type[A], aggregate_id: UUID, label: str, version: int | None = None) -> A:
         """The aggregate at ``version`` (default: the latest), of ``kind``, or NotFound.
 
-        The latest state comes from the cache, fast-forwarded with the events since; a given
+        The latest state is the caller's own copy, to change as a command does; a given
         version is always rebuilt from the stored events, so what is audited is what is stored.
         """
+        if version is None:
+            aggregate = deepcopy(self.latest(aggregate_id, label))
+        else:
+            aggregate = self.stored(aggregate_id, label, version)
+        if not isinstance(aggregate, kind):
+            raise NotFound(f"{label} not found")
+        return aggregate
+
+    def find(self, kind: type[A], aggregate_id: UUID, label: str) -> A | None:
+        """The latest aggregate as ``load`` gives it, or None while it has no events."""
+        try:
+            return self.load(kind, aggregate_id, label)
+        except NotFound:
+            return None
+
+    def read(self, kind: type[A], aggregate_id: UUID, label: str) -> A:
+        """The latest aggregate shared with other threads: to read, never to change."""
+        aggregate = self.latest(aggregate_id, label)
+        if not isinstance(aggregate, kind):
+            raise NotFound(f"{label} not found")
+        return aggregate
+
+    def latest(self, aggregate_id: UUID, label: str) -> Aggregate:
+        """The latest state, from this process's states brought up to date with the events
+        recorded since (one read), or from the latest snapshot and the events after it."""
+        known = self.states.get(aggregate_id)
+        if known is None:
+            return self.states.offer(self._cold(aggregate_id, label)).aggregate
+        events = self._events(aggregate_id, after=known.aggregate.version)
+        if not events:
+            return known.aggregate
+        aggregate = project_aggregate(deepcopy(known.aggregate), events)
+        assert aggregate is not None
+        return self.states.offer(Known(aggregate, known.snapshot_version)).aggregate
+
+    def stored(self, aggregate_id: UUID, label: str, version: int) -> Aggregate:
         try:
             aggregate: Aggregate = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise NotFound(f"{label} not found") from None
-        if not isinstance(aggregate, kind):
-            raise NotFound(f"{label} not found")
         return aggregate
+
+    def remember(self, aggregate: Aggregate) -> None:
+        """Keep a state just saved (no other thread has it), with a snapshot when one is due."""
+        known = self.states.get(aggregate.id)
+        snapshot_version = known.snapshot_version if known is not None else 0
+        if takes_snapshots(aggregate) and snapshot_due(aggregate.version, snapshot_version):
+            snapshot_version = self._snapshot(aggregate, snapshot_version)
+        self.states.offer(Known(aggregate, snapshot_version))
+
+    def _cold(self, aggregate_id: UUID, label: str) -> Known:
+        snapshots = list(self.snapshot_store.get(aggregate_id, desc=True, limit=1))
+        after = snapshots[0].originator_version if snapshots else None
+        events: list[DomainEventProtocol[UUID]] = [*snapshots, *self._events(aggregate_id, after)]
+        aggregate = project_aggregate(None, events)
+        if aggregate is None:
+            raise NotFound(f"{label} not found")
+        assert isinstance(aggregate, Aggregate)
+        return Known(aggregate, after or 0)
+
+    def _events(self, aggregate_id: UUID, after: int | None) -> list[DomainEventProtocol[UUID]]:
+        return list(self.repository.event_store.get(aggregate_id, gt=after))
+
+    def _snapshot(self, aggregate: Aggregate, snapshot_version: int) -> int:
+        """The new snapshot's version, or the old one when storing failed: a snapshot only
+        saves replaying, and the events it would summarise are committed already."""
+        try:
+            self.snapshot_store.put([type(aggregate).Snapshot.take(aggregate)])
+        except PersistenceError as error:
+            logger.warning(
+                "snapshot of %s at version %d not stored: %s",
+                aggregate.id,
+                aggregate.version,
+                error,
+            )
+            return snapshot_version
+        return aggregate.version

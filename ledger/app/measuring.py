@@ -6,9 +6,11 @@ from datetime import date
 from decimal import Decimal
 
 from ledger.app.base import command
-from ledger.app.plans import PlanCommands
+from ledger.app.plans import PlanCommands, plan_label
 from ledger.commands import Context, Written
+from ledger.domain.cycle import ReviewCycle
 from ledger.domain.measurements import DEFAULT_SOURCE, MeasurementLog
+from ledger.domain.plan import Plan
 from ledger.errors import NotFound
 from ledger.ids import parse_measurement_id
 
@@ -27,8 +29,10 @@ class MeasurementCommands(PlanCommands):
         source: str = DEFAULT_SOURCE,
         note: str = "",
     ) -> Written:
-        plan = self.plan(employee_id, cycle_id)
-        cycle = self.cycle(cycle_id)
+        plan = self.read(
+            Plan, Plan.create_id(employee_id, cycle_id), plan_label(employee_id, cycle_id)
+        )
+        cycle = self.read(ReviewCycle, ReviewCycle.create_id(cycle_id), f"cycle {cycle_id}")
         log = self.measurement_log(employee_id, cycle_id)
         if log is None:
             log = MeasurementLog.start(employee_id, cycle_id, actor=ctx.actor)
@@ -64,9 +68,9 @@ class MeasurementCommands(PlanCommands):
     ) -> MeasurementLog | None:
         """The log, or None while nothing has been measured."""
         log_id = MeasurementLog.create_id(employee_id, cycle_id)
-        if version is None and log_id not in self.repository:
-            return None
         label = f"measurements of employee {employee_id} in cycle {cycle_id}"
+        if version is None:
+            return self.find(MeasurementLog, log_id, label)
         return self.load(MeasurementLog, log_id, label, version)
 
     def log_of(self, measurement_id: str) -> MeasurementLog:

@@ -47,6 +47,10 @@ class PeopleCommands(LedgerBase):
         employee.leave(effective_date=effective_date, reason=reason, actor=ctx.actor)
         return self.commit(ctx, employee, main=employee)
 
+    def has_employee(self, employee_id: str) -> bool:
+        label = f"employee {employee_id}"
+        return self.find(Employee, Employee.create_id(employee_id), label) is not None
+
     def employee(self, employee_id: str, version: int | None = None) -> Employee:
         label = f"employee {employee_id}"
         return self.load(Employee, Employee.create_id(employee_id), label, version)

@@ -18,7 +18,7 @@ class PlanCommands(PeopleCommands):
         self.employee(employee_id)
         self.cycle(cycle_id)
         plan = Plan.draft(employee_id, cycle_id, actor=ctx.actor)
-        label = f"plan of employee {employee_id} for cycle {cycle_id}"
+        label = plan_label(employee_id, cycle_id)
         return self.commit(ctx, plan, main=plan, created=True, label=label)
 
     @command
@@ -181,10 +181,14 @@ class PlanCommands(PeopleCommands):
         return self.commit(ctx, plan, main=plan, created=True)
 
     def plan(self, employee_id: str, cycle_id: str, version: int | None = None) -> Plan:
-        label = f"plan of employee {employee_id} for cycle {cycle_id}"
+        label = plan_label(employee_id, cycle_id)
         return self.load(Plan, Plan.create_id(employee_id, cycle_id), label, version)
 
     def plan_for_change(self, ctx: Context, employee_id: str, cycle_id: str) -> Plan:
         plan = self.plan(employee_id, cycle_id)
         self.check_version(ctx, plan)
         return plan
+
+
+def plan_label(employee_id: str, cycle_id: str) -> str:
+    return f"plan of employee {employee_id} for cycle {cycle_id}"

@@ -77,9 +77,9 @@ class ReviewCommands(HistoryQueries):
         return self.load(Review, Review.create_id(employee_id, period.id), label, version)
 
     def review_or_none(self, employee_id: str, period_id: str) -> Review | None:
-        if Review.create_id(employee_id, period_id) not in self.repository:
-            return None
-        return self.review(employee_id, period_id)
+        period = parse_period(period_id)
+        label = f"review of employee {employee_id} for {period.id}"
+        return self.find(Review, Review.create_id(employee_id, period.id), label)
 
     def reproduce(self, employee_id: str, period_id: str, revision: int) -> Reproduction:
         """Score the revision again from exactly the versions it pinned."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, Snapshot
+from pyrsistent import PVector, pvector
 
 from ledger.domain.checks import (
     TEXT_MAX_LENGTH,
@@ -21,7 +23,7 @@ from ledger.domain.cycle import ReviewCycle
 from ledger.domain.plan import Plan
 from ledger.domain.topics import explicit_topics
 from ledger.errors import InvalidInput, NotFound, RuleViolated
-from ledger.ids import check_key, measurement_id, measurement_log_uuid
+from ledger.ids import check_key, measurement_id, measurement_log_uuid, measurement_number
 
 DEFAULT_SOURCE = "manual"
 
@@ -44,7 +46,13 @@ class Measurement:
 
 @explicit_topics("MeasurementLog")
 class MeasurementLog(Aggregate):
-    """Started with the first measurement of an employee in a cycle."""
+    """Started with the first measurement of an employee in a cycle.
+
+    Its measurements are a persistent vector, the n-th measurement at index n - 1: applying an
+    event makes a new vector sharing all but a few nodes with the old one, and never changes a
+    vector in place. A copy of the log is therefore a copy of a few references, whatever its
+    length, and a copy can be changed while the original is read by another thread.
+    """
 
     class Event(Aggregate.Event):
         actor: str
@@ -62,15 +70,17 @@ class MeasurementLog(Aggregate):
         note: str
 
         def apply(self, log: MeasurementLog) -> None:
-            log._measurements[self.measurement_id] = Measurement(
-                measurement_id=self.measurement_id,
-                kpi_id=self.kpi_id,
-                original_value=self.value,
-                value=self.value,
-                effective_date=self.effective_date,
-                sequence=self.originator_version,
-                source=self.source,
-                note=self.note,
+            log._measurements = log._measurements.append(
+                Measurement(
+                    measurement_id=self.measurement_id,
+                    kpi_id=self.kpi_id,
+                    original_value=self.value,
+                    value=self.value,
+                    effective_date=self.effective_date,
+                    sequence=self.originator_version,
+                    source=self.source,
+                    note=self.note,
+                )
             )
 
     class MeasurementCorrected(Event):
@@ -80,8 +90,7 @@ class MeasurementLog(Aggregate):
         reason: str
 
         def apply(self, log: MeasurementLog) -> None:
-            measurement = log._measurements[self.measurement_id]
-            log._measurements[self.measurement_id] = replace(measurement, value=self.value)
+            log._replace(replace(log.measurement(self.measurement_id), value=self.value))
 
     class MeasurementVoided(Event):
         measurement_id: str
@@ -89,8 +98,23 @@ class MeasurementLog(Aggregate):
         reason: str
 
         def apply(self, log: MeasurementLog) -> None:
-            measurement = log._measurements[self.measurement_id]
-            log._measurements[self.measurement_id] = replace(measurement, voided=True)
+            log._replace(replace(log.measurement(self.measurement_id), voided=True))
+
+    class Snapshot(Snapshot):
+        """The log's state in plain JSON values, so that a long log encodes and decodes fast."""
+
+        @classmethod
+        def take(cls, aggregate: Any) -> MeasurementLog.Snapshot:
+            assert isinstance(aggregate, MeasurementLog)
+            snapshot = super().take(aggregate)
+            snapshot.state["_measurements"] = [_row(m) for m in aggregate._measurements]
+            return snapshot
+
+        def mutate(self, _: None) -> MeasurementLog:
+            log = super().mutate(None)
+            assert isinstance(log, MeasurementLog)
+            log._measurements = pvector(_measurement(row) for row in self.state["_measurements"])
+            return log
 
     @staticmethod
     def create_id(employee_id: str, cycle_id: str) -> UUID:
@@ -99,7 +123,7 @@ class MeasurementLog(Aggregate):
     def __init__(self, employee_id: str, cycle_id: str) -> None:
         self.employee_id = employee_id
         self.cycle_id = cycle_id
-        self._measurements: dict[str, Measurement] = {}
+        self._measurements: PVector[Measurement] = pvector()
 
     @classmethod
     def start(cls, employee_id: str, cycle_id: str, *, actor: str) -> MeasurementLog:
@@ -114,16 +138,28 @@ class MeasurementLog(Aggregate):
     @property
     def measurements(self) -> tuple[Measurement, ...]:
         """Every measurement in recording order, voided ones included."""
-        return tuple(self._measurements.values())
+        return tuple(self._measurements)
+
+    @property
+    def count(self) -> int:
+        return len(self._measurements)
 
     def measurement(self, measurement_id: str) -> Measurement:
-        try:
-            return self._measurements[measurement_id]
-        except KeyError:
-            raise NotFound(f"measurement {measurement_id!r} not found") from None
+        """The measurement of that id, found by its number without a search."""
+        number = measurement_number(measurement_id)
+        if number is not None and 0 < number <= len(self._measurements):
+            found: Measurement = self._measurements[number - 1]
+            if found.measurement_id == measurement_id:
+                return found
+        raise NotFound(f"measurement {measurement_id!r} not found")
 
     def measurements_of(self, kpi_id: str) -> tuple[Measurement, ...]:
-        return tuple(m for m in self._measurements.values() if m.kpi_id == kpi_id)
+        return tuple(m for m in self._measurements if m.kpi_id == kpi_id)
+
+    def _replace(self, measurement: Measurement) -> None:
+        number = measurement_number(measurement.measurement_id)
+        assert number is not None
+        self._measurements = self._measurements.set(number - 1, measurement)
 
     def record(
         self,
@@ -158,7 +194,7 @@ class MeasurementLog(Aggregate):
                 f"{cycle.start_date.isoformat()} to {cycle.end_date.isoformat()}"
             )
             raise InvalidInput(f"effective_date {message}", {"effective_date": message})
-        new_id = measurement_id(self.employee_id, self.cycle_id, len(self._measurements) + 1)
+        new_id = measurement_id(self.employee_id, self.cycle_id, self.count + 1)
         self.trigger_event(
             self.MeasurementRecorded,
             measurement_id=new_id,
@@ -214,3 +250,32 @@ class MeasurementLog(Aggregate):
         if measurement.voided:
             raise RuleViolated(f"measurement {measurement_id} is voided")
         return measurement
+
+
+def _row(m: Measurement) -> list[Any]:
+    return [
+        m.measurement_id,
+        m.kpi_id,
+        str(m.original_value),
+        str(m.value),
+        m.effective_date.isoformat(),
+        m.sequence,
+        m.source,
+        m.note,
+        m.voided,
+    ]
+
+
+def _measurement(row: list[Any]) -> Measurement:
+    measurement_id, kpi_id, original, value, day, sequence, source, note, voided = row
+    return Measurement(
+        measurement_id=measurement_id,
+        kpi_id=kpi_id,
+        original_value=Decimal(original),
+        value=Decimal(value),
+        effective_date=date.fromisoformat(day),
+        sequence=sequence,
+        source=source,
+        note=note,
+        voided=voided,
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from eventsourcing.domain import Aggregate, CanMutateAggregate
+from eventsourcing.domain import Aggregate, CanMutateAggregate, CanSnapshotAggregate
 from eventsourcing.utils import _type_cache, register_topic
 
 TOPIC_PREFIX = "ledger"
@@ -18,12 +18,15 @@ AggregateType = TypeVar("AggregateType", bound=type[Aggregate])
 
 
 def explicit_topics(name: str) -> Callable[[AggregateType], AggregateType]:
-    """Register the aggregate as ``ledger:<name>`` and each event as ``ledger:<name>.<Event>``."""
+    """Register the aggregate as ``ledger:<name>`` and each event (and snapshot class) as
+    ``ledger:<name>.<Event>``."""
 
     def register(cls: AggregateType) -> AggregateType:
         _register(f"{TOPIC_PREFIX}:{name}", cls)
         for attribute, value in vars(cls).items():
-            if isinstance(value, type) and issubclass(value, CanMutateAggregate):
+            if isinstance(value, type) and issubclass(
+                value, CanMutateAggregate | CanSnapshotAggregate
+            ):
                 _register(f"{TOPIC_PREFIX}:{name}.{attribute}", value)
         return cls
 

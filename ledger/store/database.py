@@ -13,6 +13,8 @@ from ledger.errors import InvalidInput
 
 APPLICATION_NAME = "Ledger"
 EVENTS_TABLE = "ledger_events"
+SNAPSHOTS = "snapshots"
+"""The purpose naming the snapshots table (``ledger_snapshots``): derived, not append-only."""
 
 
 @dataclass(frozen=True)
@@ -78,11 +80,9 @@ def library_env(
         "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
         "ORIGINATOR_ID_TYPE": "uuid",
         "CREATE_TABLE": "y" if create_table else "n",
+        # The application keeps its own latest states and snapshots (see ledger.app.states):
+        # the library's repository only rebuilds given versions from the events.
         "IS_SNAPSHOTTING_ENABLED": "n",
-        # Aggregates stay cached; every read fast-forwards them with the events since.
-        "AGGREGATE_CACHE_MAXSIZE": str(settings.aggregate_cache_size),
-        "AGGREGATE_CACHE_FASTFORWARD": "y",
-        "DEEPCOPY_FROM_AGGREGATE_CACHE": "y",
     }
 
 

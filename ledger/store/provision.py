@@ -6,7 +6,7 @@ from eventsourcing.persistence import InfrastructureFactory
 from eventsourcing.utils import Environment
 
 from ledger.config import Settings
-from ledger.store.database import APPLICATION_NAME, DatabaseAddress, library_env
+from ledger.store.database import APPLICATION_NAME, SNAPSHOTS, DatabaseAddress, library_env
 from ledger.store.embedded import start_embedded
 
 
@@ -18,10 +18,12 @@ def resolve_address(settings: Settings) -> DatabaseAddress:
 
 
 def init_schema(address: DatabaseAddress, settings: Settings) -> None:
-    """Create the events table, the chain, the idempotency keys and the guards (idempotent)."""
+    """Create the events table, the chain, the idempotency keys, the guards and the snapshots
+    table (idempotent)."""
     env = Environment(APPLICATION_NAME, library_env(address, settings, create_table=True))
     factory = InfrastructureFactory.construct(env)
     try:
         factory.application_recorder()
+        factory.aggregate_recorder(purpose=SNAPSHOTS)
     finally:
         factory.close()

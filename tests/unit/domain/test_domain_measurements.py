@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from copy import deepcopy
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -239,3 +240,44 @@ def test_a_log_survives_storage_and_earlier_versions_stay_readable(
     before_correction: MeasurementLog = store.repository.get(log.id, version=3)
     assert before_correction.measurement(first).value == D(87)
     assert not before_correction.measurement(second).voided
+
+
+def test_a_copy_of_a_log_changes_apart_from_the_log_it_was_copied_from(
+    log: MeasurementLog, active_plan: Plan, cycle: ReviewCycle
+) -> None:
+    first = record(log, active_plan, cycle, D(87))
+    log.collect_events()
+    copy = deepcopy(log)
+    record(copy, active_plan, cycle, D(90))
+    copy.correct(first, D(88), reason="recount", actor=ACTOR)
+
+    assert [m.value for m in log.measurements] == [D(87)]
+    assert log.collect_events() == []
+    assert [m.value for m in copy.measurements] == [D(88), D(90)]
+    assert copy.version == log.version + 2
+
+
+def test_a_log_comes_back_from_its_snapshot_as_it_was(
+    log: MeasurementLog, active_plan: Plan, cycle: ReviewCycle
+) -> None:
+    first = record(log, active_plan, cycle, D("87.5"), source="crm export", note="Q3 close")
+    second = record(log, active_plan, cycle, D(21), kpi_id="time-to-hire")
+    log.correct(first, D("88.25"), reason="recount", actor=ACTOR)
+    log.void(second, reason="duplicate", actor=ACTOR)
+    log.collect_events()
+
+    snapshot = MeasurementLog.Snapshot.take(log)
+    restored = snapshot.mutate(None)
+
+    assert restored == log
+    assert restored.measurement(first).original_value == D("87.5")
+    assert restored.measurement(second).voided
+
+
+def test_a_measurement_id_of_another_log_or_past_the_end_is_not_found(
+    log: MeasurementLog, active_plan: Plan, cycle: ReviewCycle
+) -> None:
+    record(log, active_plan, cycle)
+    for unknown in ("E1002:FY2026:1", "E1001:FY2026:2", "E1001:FY2026:0", "E1001:FY2026:x"):
+        with pytest.raises(NotFound):
+            log.measurement(unknown)
