@@ -125,6 +125,14 @@ class MeasurementLog(Aggregate):
         self.cycle_id = cycle_id
         self._measurements: PVector[Measurement] = pvector()
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> MeasurementLog:
+        """An independent copy at the cost of a few references: every value the two share
+        (ids, times, the vector and its measurements) is immutable."""
+        copied = object.__new__(type(self))
+        copied.__dict__.update(self.__dict__)
+        copied._pending_events = list(self._pending_events)
+        return copied
+
     @classmethod
     def start(cls, employee_id: str, cycle_id: str, *, actor: str) -> MeasurementLog:
         """Raises InvalidInput for malformed keys or actor."""

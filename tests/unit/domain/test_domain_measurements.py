@@ -248,6 +248,7 @@ def test_a_copy_of_a_log_changes_apart_from_the_log_it_was_copied_from(
     first = record(log, active_plan, cycle, D(87))
     log.collect_events()
     copy = deepcopy(log)
+    assert copy._measurements is log._measurements  # shared, never copied: it is immutable
     record(copy, active_plan, cycle, D(90))
     copy.correct(first, D(88), reason="recount", actor=ACTOR)
 
