@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from copy import deepcopy
 from functools import wraps
 from typing import Concatenate, ParamSpec, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
-from eventsourcing.domain import Aggregate, DomainEventProtocol
-from eventsourcing.persistence import (
-    EventStore,
-    IntegrityError,
-    JSONTranscoder,
-    OperationalError,
-    PersistenceError,
-)
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, OperationalError
 from eventsourcing.utils import Environment, EnvType
 
-from ledger.app.snapshots import snapshot_due, takes_snapshots
-from ledger.app.states import Known, LatestStates
+from ledger.app.loading import Loader, pick
 from ledger.commands import Context, Written
 from ledger.config import Settings
 from ledger.errors import (
@@ -32,6 +24,7 @@ from ledger.errors import (
     NotFound,
     StaleVersion,
 )
+from ledger.store.catchup import CatchUp
 from ledger.store.database import (
     APPLICATION_NAME,
     EVENTS_TABLE,
@@ -39,6 +32,7 @@ from ledger.store.database import (
     DatabaseAddress,
     library_env,
 )
+from ledger.store.feed import ChangeFeed
 from ledger.store.recorder import IdempotencyClaim, IdempotencyKeyTaken, LedgerRecorder
 from ledger.store.records import LedgerRecords
 from ledger.store.writer import WriteTimeout
@@ -47,8 +41,6 @@ from ledger.transcodings import register_ledger_transcodings
 P = ParamSpec("P")
 A = TypeVar("A", bound=Aggregate)
 L = TypeVar("L", bound="LedgerBase")
-
-logger = logging.getLogger(__name__)
 
 
 def command(
@@ -76,14 +68,20 @@ class LedgerBase(Application[UUID]):
         recorder = self.recorder
         assert isinstance(recorder, LedgerRecorder)
         self.records = LedgerRecords(recorder.datastore, EVENTS_TABLE)
-        self.states = LatestStates(settings.aggregate_cache_size)
-        self.snapshot_store: EventStore[UUID] = self.factory.event_store(
+        snapshots = self.factory.event_store(
             mapper=self.mapper, recorder=self.factory.aggregate_recorder(purpose=SNAPSHOTS)
+        )
+        catch_up = CatchUp(recorder.datastore, EVENTS_TABLE)
+        schema = recorder.datastore.schema
+        feed = ChangeFeed(address.conninfo(), schema, EVENTS_TABLE, recorder.channel_name)
+        self.loader = Loader(
+            self.repository, self.mapper, snapshots, catch_up, feed, settings.aggregate_cache_size
         )
 
     def close(self) -> None:
         recorder = self.recorder
         assert isinstance(recorder, LedgerRecorder)
+        self.loader.feed.close()
         recorder.writer.close()
         super().close()
 
@@ -153,9 +151,10 @@ class LedgerBase(Application[UUID]):
             if is_new:
                 raise AlreadyExists(f"{label or 'the record'} exists already") from None
             raise Conflict("another writer changed the same record first; try again") from None
+        position = recordings[-1].notification.id
         for aggregate in changed:
-            self.remember(aggregate)
-        return Written(recordings[-1].notification.id, ids, main.version, created)
+            self.loader.remember(aggregate, position)
+        return Written(position, ids, main.version, created)
 
     @staticmethod
     def check_version(ctx: Context, aggregate: Aggregate) -> None:
@@ -170,13 +169,14 @@ class LedgerBase(Application[UUID]):
         The latest state is the caller's own copy, to change as a command does; a given
         version is always rebuilt from the stored events, so what is audited is what is stored.
         """
-        if version is None:
-            aggregate = deepcopy(self.latest(aggregate_id, label))
-        else:
-            aggregate = self.stored(aggregate_id, label, version)
-        if not isinstance(aggregate, kind):
-            raise NotFound(f"{label} not found")
-        return aggregate
+        if version is not None:
+            return pick(
+                {aggregate_id: self.loader.at(aggregate_id, version, label)},
+                kind,
+                aggregate_id,
+                label,
+            )
+        return deepcopy(self.read(kind, aggregate_id, label))
 
     def find(self, kind: type[A], aggregate_id: UUID, label: str) -> A | None:
         """The latest aggregate as ``load`` gives it, or None while it has no events."""
@@ -187,63 +187,8 @@ class LedgerBase(Application[UUID]):
 
     def read(self, kind: type[A], aggregate_id: UUID, label: str) -> A:
         """The latest aggregate shared with other threads: to read, never to change."""
-        aggregate = self.latest(aggregate_id, label)
-        if not isinstance(aggregate, kind):
-            raise NotFound(f"{label} not found")
-        return aggregate
+        return pick(self.latest(aggregate_id), kind, aggregate_id, label)
 
-    def latest(self, aggregate_id: UUID, label: str) -> Aggregate:
-        """The latest state, from this process's states brought up to date with the events
-        recorded since (one read), or from the latest snapshot and the events after it."""
-        known = self.states.get(aggregate_id)
-        if known is None:
-            return self.states.offer(self._cold(aggregate_id, label)).aggregate
-        events = self._events(aggregate_id, after=known.aggregate.version)
-        if not events:
-            return known.aggregate
-        aggregate = project_aggregate(deepcopy(known.aggregate), events)
-        assert aggregate is not None
-        return self.states.offer(Known(aggregate, known.snapshot_version)).aggregate
-
-    def stored(self, aggregate_id: UUID, label: str, version: int) -> Aggregate:
-        try:
-            aggregate: Aggregate = self.repository.get(aggregate_id, version=version)
-        except AggregateNotFoundError:
-            raise NotFound(f"{label} not found") from None
-        return aggregate
-
-    def remember(self, aggregate: Aggregate) -> None:
-        """Keep a state just saved (no other thread has it), with a snapshot when one is due."""
-        known = self.states.get(aggregate.id)
-        snapshot_version = known.snapshot_version if known is not None else 0
-        if takes_snapshots(aggregate) and snapshot_due(aggregate.version, snapshot_version):
-            snapshot_version = self._snapshot(aggregate, snapshot_version)
-        self.states.offer(Known(aggregate, snapshot_version))
-
-    def _cold(self, aggregate_id: UUID, label: str) -> Known:
-        snapshots = list(self.snapshot_store.get(aggregate_id, desc=True, limit=1))
-        after = snapshots[0].originator_version if snapshots else None
-        events: list[DomainEventProtocol[UUID]] = [*snapshots, *self._events(aggregate_id, after)]
-        aggregate = project_aggregate(None, events)
-        if aggregate is None:
-            raise NotFound(f"{label} not found")
-        assert isinstance(aggregate, Aggregate)
-        return Known(aggregate, after or 0)
-
-    def _events(self, aggregate_id: UUID, after: int | None) -> list[DomainEventProtocol[UUID]]:
-        return list(self.repository.event_store.get(aggregate_id, gt=after))
-
-    def _snapshot(self, aggregate: Aggregate, snapshot_version: int) -> int:
-        """The new snapshot's version, or the old one when storing failed: a snapshot only
-        saves replaying, and the events it would summarise are committed already."""
-        try:
-            self.snapshot_store.put([type(aggregate).Snapshot.take(aggregate)])
-        except PersistenceError as error:
-            logger.warning(
-                "snapshot of %s at version %d not stored: %s",
-                aggregate.id,
-                aggregate.version,
-                error,
-            )
-            return snapshot_version
-        return aggregate.version
+    def latest(self, *aggregate_ids: UUID) -> dict[UUID, Aggregate]:
+        """The latest shared states of those aggregates that have events, in one read."""
+        return self.loader.latest(aggregate_ids)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
 from datetime import date
 from decimal import Decimal
 
 from ledger.app.base import command
+from ledger.app.loading import pick
 from ledger.app.plans import PlanCommands, plan_label
 from ledger.commands import Context, Written
 from ledger.domain.cycle import ReviewCycle
@@ -29,13 +31,7 @@ class MeasurementCommands(PlanCommands):
         source: str = DEFAULT_SOURCE,
         note: str = "",
     ) -> Written:
-        plan = self.read(
-            Plan, Plan.create_id(employee_id, cycle_id), plan_label(employee_id, cycle_id)
-        )
-        cycle = self.read(ReviewCycle, ReviewCycle.create_id(cycle_id), f"cycle {cycle_id}")
-        log = self.measurement_log(employee_id, cycle_id)
-        if log is None:
-            log = MeasurementLog.start(employee_id, cycle_id, actor=ctx.actor)
+        plan, cycle, log = self.measuring(ctx, employee_id, cycle_id)
         measurement_id = log.record(
             plan,
             cycle,
@@ -62,6 +58,23 @@ class MeasurementCommands(PlanCommands):
         log = self.log_of(measurement_id)
         log.void(measurement_id, reason=reason, actor=ctx.actor)
         return self.commit(ctx, log, main=log, ids={"measurement_id": measurement_id})
+
+    def measuring(
+        self, ctx: Context, employee_id: str, cycle_id: str
+    ) -> tuple[Plan, ReviewCycle, MeasurementLog]:
+        """The plan and the cycle to read, and a log of the command's own, in one read."""
+        keys = (
+            Plan.create_id(employee_id, cycle_id),
+            ReviewCycle.create_id(cycle_id),
+            MeasurementLog.create_id(employee_id, cycle_id),
+        )
+        found = self.latest(*keys)
+        plan = pick(found, Plan, keys[0], plan_label(employee_id, cycle_id))
+        cycle = pick(found, ReviewCycle, keys[1], f"cycle {cycle_id}")
+        log = found.get(keys[2])
+        if isinstance(log, MeasurementLog):
+            return plan, cycle, deepcopy(log)
+        return plan, cycle, MeasurementLog.start(employee_id, cycle_id, actor=ctx.actor)
 
     def measurement_log(
         self, employee_id: str, cycle_id: str, version: int | None = None

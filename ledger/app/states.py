@@ -18,10 +18,21 @@ from eventsourcing.domain import Aggregate
 
 @dataclass(frozen=True)
 class Known:
-    """An aggregate at its latest known version, and the version of its latest snapshot."""
+    """An aggregate at its latest known version, the version of its latest snapshot, and the
+    position up to which it was known to be the latest (None: not known)."""
 
     aggregate: Aggregate
     snapshot_version: int = 0
+    checked_at: int | None = None
+
+    def merged(self, other: Known) -> Known:
+        """The same state known from both: the later check and the later snapshot."""
+        checks = [c for c in (self.checked_at, other.checked_at) if c is not None]
+        return Known(
+            self.aggregate,
+            max(self.snapshot_version, other.snapshot_version),
+            max(checks) if checks else None,
+        )
 
 
 class LatestStates:
@@ -47,13 +58,9 @@ class LatestStates:
             if kept is not None and kept.aggregate.version > known.aggregate.version:
                 return kept
             if kept is not None and kept.aggregate.version == known.aggregate.version:
-                known = Known(kept.aggregate, max(kept.snapshot_version, known.snapshot_version))
+                known = kept.merged(known)
             self._known[aggregate_id] = known
             self._known.move_to_end(aggregate_id)
             while len(self._known) > self._maxsize:
                 self._known.popitem(last=False)
             return known
-
-    def drop(self, aggregate_id: UUID) -> None:
-        with self._lock:
-            self._known.pop(aggregate_id, None)

@@ -4,6 +4,7 @@ and loaded after a restart from a snapshot and the events after it."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import date
 from decimal import Decimal
 
@@ -65,7 +66,7 @@ def test_a_long_log_is_snapshotted_and_a_new_process_loads_it_equal_to_its_event
     for value in range(SNAPSHOT_EVERY + 5):
         record(app, seat, value)
     log_id = MeasurementLog.create_id(seat.employee_id, seat.cycle_id)
-    [snapshot] = app.snapshot_store.get(log_id, desc=True, limit=1)
+    [snapshot] = app.loader.snapshots.get(log_id, desc=True, limit=1)
     assert snapshot.originator_version >= SNAPSHOT_EVERY
 
     restarted = LedgerApp(database, settings)
@@ -78,19 +79,48 @@ def test_a_long_log_is_snapshotted_and_a_new_process_loads_it_equal_to_its_event
     assert next_id.endswith(f":{SNAPSHOT_EVERY + 6}")
 
 
-def test_a_write_by_another_process_is_seen_by_the_next_command_here(
+def feed_reaches(app: LedgerApp, position: int) -> bool:
+    """Whether this process's change feed gets to ``position`` within ten seconds."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        reached = app.loader.feed.position()
+        if reached is not None and reached >= position:
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_a_write_by_another_process_is_seen_here_once_the_change_feed_has_it(
     app: LedgerApp, database: DatabaseAddress, settings: Settings
 ) -> None:
     seat = seat_with_active_plan(app)
     record(app, seat, 1)
     other = LedgerApp(database, settings)
     try:
-        record(other, seat, 2)
+        second = other.record_measurement(
+            HR, seat.employee_id, seat.cycle_id, "retention", value=Decimal(2), effective_date=JUNE
+        )
     finally:
         other.close()
+    assert feed_reaches(app, second.position)
     third = record(app, seat, 3)
     assert third.endswith(":3")
     assert app.measurement_log(seat.employee_id, seat.cycle_id) == stored_log(app, seat)
+
+
+def test_without_its_change_feed_a_process_reads_what_changed_before_every_command(
+    app: LedgerApp, database: DatabaseAddress, settings: Settings
+) -> None:
+    seat = seat_with_active_plan(app)
+    record(app, seat, 1)
+    app.loader.feed.close()
+    assert app.loader.feed.position() is None
+    other = LedgerApp(database, settings)
+    try:
+        record(other, seat, 2)
+    finally:
+        other.close()
+    assert record(app, seat, 3).endswith(":3")
 
 
 def test_a_refused_command_leaves_the_shared_state_as_it_was(app: LedgerApp) -> None:
