@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import threading
+from datetime import date
+from decimal import Decimal
 
-from tests.e2e.client import ApiClient, active_seat, drafted_seat
+from ledger.application import LedgerApp
+from ledger.domain import MeasurementLog
+from tests.e2e.client import ApiClient, Seat, active_seat, drafted_seat
 
 KRA = {"title": "Revenue Generation", "weight": 50}
+JUNE = date(2026, 6, 30)
 
 
 def test_a_plan_answers_its_version_as_its_etag(hr: ApiClient) -> None:
@@ -109,3 +114,56 @@ def test_a_replayed_measurement_answers_the_same_measurement_id(hr: ApiClient) -
     assert first.status_code == again.status_code == 201
     assert again.json()["measurement_id"] == first.json()["measurement_id"]
     assert len(hr.ok("GET", f"{seat.plan}/measurements")["items"]) == 1
+
+
+def prefill(ledger: LedgerApp, seat: Seat, count: int) -> None:
+    """A long measurement log for the seat, saved at once, as a bulk import would."""
+    plan = ledger.plan(seat.employee_id, seat.cycle_id)
+    cycle = ledger.cycle(seat.cycle_id)
+    log = MeasurementLog.start(seat.employee_id, seat.cycle_id, actor="hr:bulk")
+    for n in range(count):
+        log.record(
+            plan, cycle, kpi_id="retention", value=Decimal(n), effective_date=JUNE, actor="hr:bulk"
+        )
+    ledger.save(log)
+
+
+def test_many_writers_on_one_plan_get_no_5xx_and_each_acknowledged_write_is_stored_once(
+    hr: ApiClient, base_url: str, tokens: dict[str, str], e2e_ledger: LedgerApp
+) -> None:
+    seat = active_seat(hr)
+    prefill(e2e_ledger, seat, 1000)
+    writers, writes = 8, 15
+    start = threading.Barrier(writers)
+    statuses: list[int] = []
+    acknowledged: list[str] = []
+
+    def write(writer: int) -> None:
+        client = ApiClient(base_url, tokens["hr"])
+        try:
+            start.wait()
+            for n in range(writes):
+                key = {"Idempotency-Key": f"{seat.employee_id}-{writer}-{n}"}
+                body = {"value": 80 + n, "effective_date": "2026-06-30", "note": f"w{writer}"}
+                while True:
+                    response = client.post(f"{seat.kpi()}/measurements", body, headers=key)
+                    statuses.append(response.status_code)
+                    if response.status_code == 201:
+                        acknowledged.append(response.json()["measurement_id"])
+                        break
+                    if response.status_code not in {409, 503}:
+                        return
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert set(statuses) <= {201, 409, 503}
+    items = hr.ok("GET", f"{seat.plan}/measurements")["items"][1000:]
+    stored = [m["measurement_id"] for m in items]
+    assert len(acknowledged) == writers * writes
+    assert sorted(stored) == sorted(acknowledged)
+    assert hr.ok("GET", "/ledger/verify")["ok"]
