@@ -24,8 +24,6 @@ class Settings:
     max_overflow: int = 10
     aggregate_cache_size: int = 1000
     lock_timeout_seconds: int = 10
-    token_cache_seconds: float = 10.0
-    """How long a process trusts a token it has checked; a revocation elsewhere waits this long."""
     read_wait_seconds: float = 2.0
     """How long a read asked for a position the ledger has not reached waits for it."""
 
@@ -41,9 +39,6 @@ class Settings:
             max_overflow=int(env.get("LEDGER_POOL_OVERFLOW") or cls.max_overflow),
             aggregate_cache_size=int(env.get("LEDGER_AGGREGATE_CACHE") or cls.aggregate_cache_size),
             lock_timeout_seconds=int(env.get("LEDGER_LOCK_TIMEOUT") or cls.lock_timeout_seconds),
-            token_cache_seconds=float(
-                env.get("LEDGER_TOKEN_CACHE_SECONDS") or cls.token_cache_seconds
-            ),
             read_wait_seconds=float(env.get("LEDGER_READ_WAIT_SECONDS") or cls.read_wait_seconds),
         )
 
