@@ -30,6 +30,7 @@ from web import (
     reviews,
     scorecards,
     targets,
+    tokens,
 )
 from web.auth import authenticate
 from web.calls import LEDGER, SETTINGS
@@ -56,6 +57,7 @@ RESOURCES = (
     projection_routes,
     lists,
     audit_trail,
+    tokens,
 )
 MAX_BODY_BYTES = 1 << 20
 

@@ -127,7 +127,7 @@ def tokens_create(
 @click.option("--actor", default=CLI_ACTOR, show_default=True, help="Who revokes it.")
 @click.pass_obj
 def tokens_revoke(settings: Settings, token_id: str, reason: str, actor: str) -> None:
-    """Revoke a token; processes serving the API stop accepting it within their cache time."""
+    """Revoke a token; every process serving the API refuses it from now on."""
     with open_ledger(settings) as ledger, refusals_as_errors():
         written = ledger.revoke_token(Context(actor), token_id, reason=reason)
     click.echo(f"token {token_id} revoked at position {written.position}")

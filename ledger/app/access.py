@@ -28,7 +28,7 @@ from ledger.domain.access import (
     token_id_of,
 )
 from ledger.domain.employee import Employee
-from ledger.errors import NotFound
+from ledger.errors import AlreadyExists, NotFound
 
 CACHE_LIMIT = 10_000
 
@@ -71,6 +71,11 @@ class AccessCommands(LedgerBase):
             employee_id=employee_id,
             digest=token_hash(token),
         )
+        if written.replayed:
+            granted = written.ids.get("token_id")
+            raise AlreadyExists(
+                f"this request granted token {granted} already; a token is shown only once"
+            )
         return IssuedToken(token_id, token, written)
 
     @command
