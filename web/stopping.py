@@ -1,11 +1,12 @@
-"""Stopping a serving process on SIGTERM or SIGINT, as Ctrl-C would, where that is safe.
+"""Stopping a long-running command on SIGTERM or SIGINT, as Ctrl-C would, where it is safe.
 
-The entrypoint marks the stretches a stop may break into (``breakable``): loading the demo
-and serving. A signal outside them, while the embedded server starts or while everything
-stops, is held until the next breakable stretch begins, or dropped when none comes, the
-process being on its way out already. The stop is ``SystemExit(0)`` raised in the main
-thread: every ``with`` and ``finally`` on the way out runs in order, waitress's loop takes it
-as its cue to stop, and the process exits 0, since the stop asked for is what happened.
+A command that waits on an event has it set by the first signal. A command that serves
+marks the stretches a stop may break into (``breakable``): loading the demo and serving. A
+signal outside them, while the embedded server starts or while everything stops, is held
+until the next breakable stretch begins, or dropped when none comes, the process being on
+its way out already. The stop is ``SystemExit(0)`` raised in the main thread: every ``with``
+and ``finally`` on the way out runs in order, waitress's loop takes it as its cue to stop,
+and the process exits 0, since the stop asked for is what happened.
 
 Later signals are ignored, so that one stop delivered twice (Ctrl-C in a terminal, and a
 wrapper passing it on as SIGTERM) still stops the embedded server; the stop is bounded, and
@@ -19,6 +20,7 @@ from __future__ import annotations
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from threading import Event
 from types import FrameType, TracebackType
 
 import click
@@ -29,10 +31,12 @@ Handler = Callable[[int, FrameType | None], object] | int | signal.Handlers | No
 
 
 class StopSignals:
-    """SIGTERM and SIGINT handled from ``__enter__`` to ``__exit__`` (in the main thread)."""
+    """SIGTERM and SIGINT handled from ``__enter__`` to ``__exit__`` (in the main thread);
+    ``stop``, when given, is set by the first, for a process that waits on it instead."""
 
-    def __init__(self) -> None:
+    def __init__(self, stop: Event | None = None) -> None:
         self.received: signal.Signals | None = None
+        self._stop = stop
         self._breakable = False
         self._previous: dict[int, Handler] = {}
 
@@ -69,6 +73,8 @@ class StopSignals:
         if self.received is not None:
             return
         self.received = signal.Signals(signum)
+        if self._stop is not None:
+            self._stop.set()
         if self._breakable:
             self._breakable = False
             raise SystemExit(0)
