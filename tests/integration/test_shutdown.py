@@ -74,11 +74,11 @@ class Server:
     """``ledger serve`` in a process (and process group) of its own, its output in a log."""
 
     def __init__(self, data_dir: Path, log: Path, *options: str) -> None:
-        self.url = f"http://127.0.0.1:{free_port()}"
-        port = self.url.rsplit(":", 1)[1]
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
         with log.open("ab") as output:
             self.process = subprocess.Popen(
-                [LEDGER, "serve", "--port", port, *options],
+                [LEDGER, "serve", "--port", str(port), *options],
                 cwd=ROOT,
                 env=environment(data_dir),
                 stdout=output,
@@ -117,8 +117,8 @@ class Server:
 
 @contextmanager
 def serving(data_dir: Path, log: Path, *options: str, healthy: bool = True) -> Iterator[Server]:
-    """A server, answering /healthz unless ``healthy`` is False; killed at the end unless the
-    test ended it."""
+    """A server, once it answers /healthz (at once when ``healthy`` is False); killed at the
+    end unless the test ended it."""
     server = Server(data_dir, log, *options)
     try:
         if healthy:
