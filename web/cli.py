@@ -15,7 +15,7 @@ from ledger.commands import Context
 from ledger.config import Settings
 from ledger.domain.access import Role
 from ledger.errors import LedgerError
-from ledger.store.provision import init_schema, resolve_address
+from ledger.store.provision import database_address, init_schema
 from projections import init_projections
 from web.cli_audit import export, verify_digest_command
 from web.cli_audit import register as register_audit_commands
@@ -42,9 +42,9 @@ def db() -> None:
 @click.pass_obj
 def db_init(settings: Settings) -> None:
     """Create the ledger's tables, chain and guards (safe to run again)."""
-    address = resolve_address(settings)
-    init_schema(address, settings)
-    init_projections(address.conninfo())
+    with database_address(settings) as address:
+        init_schema(address, settings)
+        init_projections(address.conninfo())
     click.echo(f"ledger schema ready in database {address.dbname!r} on {address.host}")
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from eventsourcing.persistence import InfrastructureFactory
 from eventsourcing.utils import Environment
 from psycopg import sql
@@ -16,15 +19,18 @@ from ledger.store.database import (
     connect,
     library_env,
 )
-from ledger.store.embedded import start_embedded
+from ledger.store.embedded import embedded_server
 from ledger.store.schema import backfill_function_name
 
 
-def resolve_address(settings: Settings) -> DatabaseAddress:
-    """The configured server, or the embedded one started in the data folder."""
+@contextmanager
+def database_address(settings: Settings) -> Iterator[DatabaseAddress]:
+    """The configured server; or, for the block, the embedded one in the data folder."""
     if settings.database_url:
-        return DatabaseAddress.from_url(settings.database_url)
-    return start_embedded(settings.data_dir)
+        yield DatabaseAddress.from_url(settings.database_url)
+        return
+    with embedded_server(settings.data_dir) as address:
+        yield address
 
 
 def init_schema(address: DatabaseAddress, settings: Settings) -> None:
