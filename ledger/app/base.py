@@ -35,6 +35,7 @@ from ledger.store.database import (
 from ledger.store.feed import ChangeFeed
 from ledger.store.recorder import IdempotencyClaim, IdempotencyKeyTaken, LedgerRecorder
 from ledger.store.records import LedgerRecords
+from ledger.store.tree import MerkleTree
 from ledger.store.writer import WriteTimeout
 from ledger.transcodings import register_ledger_transcodings
 
@@ -68,6 +69,7 @@ class LedgerBase(Application[UUID]):
         recorder = self.recorder
         assert isinstance(recorder, LedgerRecorder)
         self.records = LedgerRecords(recorder.datastore, EVENTS_TABLE)
+        self.tree = MerkleTree(recorder.datastore, EVENTS_TABLE)
         snapshots = self.factory.event_store(
             mapper=self.mapper, recorder=self.factory.aggregate_recorder(purpose=SNAPSHOTS)
         )
