@@ -27,6 +27,7 @@ from web import (
     measurements,
     plans,
     projection_routes,
+    proofs,
     reviews,
     scorecards,
     targets,
@@ -58,6 +59,7 @@ RESOURCES = (
     lists,
     audit_trail,
     tokens,
+    proofs,
 )
 MAX_BODY_BYTES = 1 << 20
 

@@ -189,6 +189,13 @@ ENDPOINTS = {
         "GET", "/employees/{employee}/reviews/{q1}/revisions/1/restate", EVERYONE, 200
     ),
     "ledger head": Endpoint("GET", "/ledger/head", EVERYONE, 200, scoped=False),
+    "tree head": Endpoint("GET", "/ledger/tree-head", EVERYONE, 200, scoped=False),
+    "inclusion proof": Endpoint(
+        "GET", "/ledger/proofs/inclusion?position=1", AUDITORS, 200, scoped=False
+    ),
+    "consistency proof": Endpoint(
+        "GET", "/ledger/proofs/consistency?from=1", AUDITORS, 200, scoped=False
+    ),
     "verify ledger": Endpoint("GET", "/ledger/verify", AUDITORS, 200, scoped=False),
     "ledger digest": Endpoint("GET", "/ledger/digest", AUDITORS, 200, scoped=False),
     "verify digest": Endpoint(
