@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -14,13 +12,14 @@ from ledger.bootstrap import open_ledger
 from ledger.commands import Context
 from ledger.config import Settings
 from ledger.domain.access import Role
-from ledger.errors import LedgerError
 from ledger.store.provision import database_address, init_schema
 from projections import init_projections
 from web.cli_audit import export, verify_digest_command
 from web.cli_audit import register as register_audit_commands
 from web.cli_exports import export_audit, export_register
 from web.cli_projections import projections
+from web.cli_refusals import refusals_as_errors
+from web.cli_tree import tree
 from web.serving import serve
 
 CLI_ACTOR = "admin:cli"
@@ -96,15 +95,6 @@ def tokens() -> None:
     """Bearer tokens of the API: granted and revoked as events in the ledger."""
 
 
-@contextmanager
-def refusals_as_errors() -> Iterator[None]:
-    """What the ledger refuses is told as an error message, not a traceback."""
-    try:
-        yield
-    except LedgerError as refusal:
-        raise click.ClickException(refusal.message) from None
-
-
 @tokens.command("create")
 @click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
 @click.option("--name", required=True, help="Who holds it; events they cause say ROLE:NAME.")
@@ -149,6 +139,7 @@ def tokens_list(settings: Settings) -> None:
 
 
 main.add_command(projections)
+main.add_command(tree)
 main.add_command(serve)
 register_audit_commands(main)
 export.add_command(export_register)

@@ -59,8 +59,8 @@ class InclusionOut(Schema):
 
 
 class ConsistencyOut(Schema):
-    from_size = fields.Integer(required=True, data_key="from")
-    to_size = fields.Integer(required=True, data_key="to")
+    from_size = fields.Integer(required=True, data_key="from", attribute="from")
+    to_size = fields.Integer(required=True, data_key="to", attribute="to")
     from_root = fields.String(required=True, metadata=HEX)
     to_root = fields.String(required=True, metadata=HEX)
     proof = fields.List(fields.String(metadata=HEX), required=True)
@@ -84,34 +84,18 @@ def tree_head(query: dict[str, Any]) -> dict[str, object]:
 @requires(Action.AUDIT)
 @resource.arguments(InclusionQuery, location="query")
 @resource.response(200, InclusionOut)
-def inclusion(query: dict[str, Any]) -> dict[str, Any]:
+def inclusion(query: dict[str, Any]) -> dict[str, object]:
     """The audit path proving the event at a position is in the tree of a given size"""
-    proof = ledger().tree.inclusion(query["position"], query.get("tree_size"))
-    return {
-        "position": proof.position,
-        "leaf_index": proof.leaf_index,
-        "tree_size": proof.tree_size,
-        "event_hash": proof.event_hash.hex(),
-        "leaf_hash": proof.leaf_hash.hex(),
-        "audit_path": [node.hex() for node in proof.audit_path],
-        "root_hash": proof.root_hash.hex(),
-    }
+    return ledger().tree.inclusion(query["position"], query.get("tree_size")).to_dict()
 
 
 @resource.route("/ledger/proofs/consistency", "GET")
 @requires(Action.AUDIT)
 @resource.arguments(ConsistencyQuery, location="query")
 @resource.response(200, ConsistencyOut)
-def consistency(query: dict[str, Any]) -> dict[str, Any]:
+def consistency(query: dict[str, Any]) -> dict[str, object]:
     """The proof that an earlier tree is a prefix of a later one (RFC 9162 2.1.4)"""
-    proof = ledger().tree.consistency(query["from_size"], query.get("to_size"))
-    return {
-        "from_size": proof.old_size,
-        "to_size": proof.new_size,
-        "from_root": proof.old_root.hex(),
-        "to_root": proof.new_root.hex(),
-        "proof": [node.hex() for node in proof.proof],
-    }
+    return ledger().tree.consistency(query["from_size"], query.get("to_size")).to_dict()
 
 
 @resource.route("/ledger/public-key", "GET")

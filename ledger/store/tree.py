@@ -37,6 +37,18 @@ class InclusionProof:
     audit_path: list[bytes]
     root_hash: bytes
 
+    def to_dict(self) -> dict[str, object]:
+        """As DESIGN §16 shows it: hashes as lowercase hex."""
+        return {
+            "position": self.position,
+            "leaf_index": self.leaf_index,
+            "tree_size": self.tree_size,
+            "event_hash": self.event_hash.hex(),
+            "leaf_hash": self.leaf_hash.hex(),
+            "audit_path": [node.hex() for node in self.audit_path],
+            "root_hash": self.root_hash.hex(),
+        }
+
 
 @dataclass(frozen=True)
 class ConsistencyProof:
@@ -45,6 +57,16 @@ class ConsistencyProof:
     old_root: bytes
     new_root: bytes
     proof: list[bytes]
+
+    def to_dict(self) -> dict[str, object]:
+        """As DESIGN §16 shows it (RFC 9162 2.1.4): hashes as lowercase hex."""
+        return {
+            "from": self.old_size,
+            "to": self.new_size,
+            "from_root": self.old_root.hex(),
+            "to_root": self.new_root.hex(),
+            "proof": [node.hex() for node in self.proof],
+        }
 
 
 class MerkleTree:
