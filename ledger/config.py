@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_DATA_DIR = Path("var")
+EMBEDDED_SIGNING_KEY = "signing-key.pem"
 
 
 @dataclass(frozen=True)
@@ -30,17 +31,27 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
+        database_url = env.get("LEDGER_DATABASE_URL") or None
+        data_dir = Path(env.get("LEDGER_DATA_DIR") or DEFAULT_DATA_DIR)
         signing_key = env.get("LEDGER_SIGNING_KEY")
         return cls(
-            database_url=env.get("LEDGER_DATABASE_URL") or None,
-            data_dir=Path(env.get("LEDGER_DATA_DIR") or DEFAULT_DATA_DIR),
-            signing_key=Path(signing_key) if signing_key else None,
+            database_url=database_url,
+            data_dir=data_dir,
+            signing_key=signing_key_path(signing_key, database_url, data_dir),
             pool_size=int(env.get("LEDGER_POOL_SIZE") or cls.pool_size),
             max_overflow=int(env.get("LEDGER_POOL_OVERFLOW") or cls.max_overflow),
             aggregate_cache_size=int(env.get("LEDGER_AGGREGATE_CACHE") or cls.aggregate_cache_size),
             lock_timeout_seconds=int(env.get("LEDGER_LOCK_TIMEOUT") or cls.lock_timeout_seconds),
             read_wait_seconds=float(env.get("LEDGER_READ_WAIT_SECONDS") or cls.read_wait_seconds),
         )
+
+
+def signing_key_path(named: str | None, database_url: str | None, data_dir: Path) -> Path | None:
+    """The key file named; else, for the embedded default, one in its data folder (created on
+    first start, so the embedded ledger signs by default); else none."""
+    if named:
+        return Path(named)
+    return data_dir / EMBEDDED_SIGNING_KEY if database_url is None else None
 
 
 def test_database_url() -> str | None:

@@ -11,6 +11,7 @@ from ledger.commands import Context
 from ledger.config import Settings
 from ledger.domain.access import Role
 from ledger.errors import NotFound
+from ledger.evidence.signing import read_public_key
 from projections import Worker, init_projections
 from projections.catalog import all_views
 from web.app import create_app
@@ -96,9 +97,18 @@ def serve_until_stopped(
     tokens = demo_tokens(ledger) if demo else []
     server = ApiServer(create_app(settings, ledger=ledger), host, port, threads)
     click.echo(f"Performance Ledger at {server.url}/api/v1  (docs: {server.url}/docs)")
+    click.echo(signing_line(settings))
     for role, token in tokens:
         click.echo(f"{role.value:<9} {token}")
     try:
         server.run()
     finally:
         server.close()
+
+
+def signing_line(settings: Settings) -> str:
+    """Which key signs tree heads and digests, and its public key to keep elsewhere."""
+    if settings.signing_key is None:
+        return "tree heads and digests are unsigned: set LEDGER_SIGNING_KEY to a key file"
+    public = read_public_key(settings.signing_key)
+    return f"signing with {settings.signing_key}: public key {public}"
