@@ -12,6 +12,8 @@ from ledger.bootstrap import open_ledger
 from ledger.commands import Context
 from ledger.config import Settings
 from ledger.domain.access import Role
+from ledger.evidence.anchoring import anchor_now
+from ledger.evidence.anchors import check_latest
 from ledger.store.provision import database_address, init_schema
 from projections import init_projections
 from web.cli_audit import export, verify_digest_command
@@ -79,15 +81,33 @@ def verify(context: click.Context, digest_file: Path | None) -> None:
             bar.update(done - bar.n)
 
         result = ledger.verify(progress=progress)
-    if result.ok:
-        click.echo(f"ok: {result.checked} events, chain hash {result.chain_hash.hex()}")
-        return
-    click.echo(
-        f"TAMPERED at position {result.first_bad_position}: {result.problem}"
-        f" ({result.checked} events verified before it)",
-        err=True,
-    )
-    sys.exit(1)
+        anchor = check_latest(ledger.records, ledger.tree, settings) if result.ok else None
+    if not result.ok:
+        click.echo(
+            f"TAMPERED at position {result.first_bad_position}: {result.problem}"
+            f" ({result.checked} events verified before it)",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo(f"ok: {result.checked} events, chain hash {result.chain_hash.hex()}")
+    if anchor is None:
+        click.echo("no anchor to check against (LEDGER_ANCHOR_DIR holds none)")
+    elif anchor.ok:
+        click.echo(f"ok: extends anchor {anchor.name} ({anchor.tree_size} events)")
+    else:
+        click.echo(f"TAMPERED: {anchor.problem}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.pass_obj
+def anchor(settings: Settings) -> None:
+    """Write the signed tree head to LEDGER_ANCHOR_DIR now (a server also does so itself)."""
+    with refusals_as_errors(), open_ledger(settings) as ledger:
+        written = anchor_now(ledger.tree, settings)
+    if written is None:
+        raise click.ClickException("no anchor directory: set LEDGER_ANCHOR_DIR")
+    click.echo(f"anchored {written.head.tree_size} events in {written.name}")
 
 
 @main.group()

@@ -11,6 +11,7 @@ from ledger.commands import Context
 from ledger.config import Settings
 from ledger.domain.access import Role
 from ledger.errors import NotFound
+from ledger.evidence.anchoring import Anchorer
 from ledger.evidence.signing import read_public_key
 from projections import Worker, init_projections
 from projections.catalog import all_views
@@ -82,12 +83,15 @@ def serve(
         worker = Worker(ledger, all_views(ledger))
         if keep_views:
             worker.start(daemon=True)
+        anchorer = Anchorer(ledger.tree, settings)
+        anchorer.start()
         try:
             with signals.breakable():
                 serve_until_stopped(ledger, settings, host, port, threads, demo)
         finally:
             if signals.received is not None:
                 click.echo(f"stopping on {signals.received.name}", err=True)
+            anchorer.stop()
             worker.stop(timeout=VIEWS_STOP_SECONDS)
 
 
@@ -98,6 +102,8 @@ def serve_until_stopped(
     server = ApiServer(create_app(settings, ledger=ledger), host, port, threads)
     click.echo(f"Performance Ledger at {server.url}/api/v1  (docs: {server.url}/docs)")
     click.echo(signing_line(settings))
+    if settings.anchor_dir is not None:
+        click.echo(f"anchoring signed tree heads in {settings.anchor_dir}")
     for role, token in tokens:
         click.echo(f"{role.value:<9} {token}")
     try:
