@@ -81,6 +81,10 @@ class MerkleTree:
         self._size = SQL(
             "SELECT coalesce(max(leaf_index) + 1, 0) AS size FROM {schema}.{leaves}"
         ).format(**names)
+        self._size_at = SQL(
+            "SELECT leaf_index FROM {schema}.{leaves} WHERE position <= %s"
+            " ORDER BY position DESC LIMIT 1"
+        ).format(**names)
         self._leaf = SQL(
             "SELECT l.leaf_index, l.position, l.leaf_hash, c.event_hash, c.recorded_at"
             " FROM {schema}.{leaves} l JOIN {schema}.{chain} c ON c.position = l.position"
@@ -99,6 +103,12 @@ class MerkleTree:
         with self.datastore.transaction(commit=False) as curs:
             row = curs.execute(self._size).fetchone()
         return int(row["size"]) if row else 0
+
+    def size_at(self, position: int) -> int:
+        """The size of the tree whose last leaf is the last event at or before ``position``."""
+        with self.datastore.transaction(commit=False) as curs:
+            row = curs.execute(self._size_at, (position,)).fetchone()
+        return int(row["leaf_index"]) + 1 if row else 0
 
     def head(self, tree_size: int | None = None) -> TreeHead:
         """The tree head at ``tree_size`` leaves (default: every leaf there is)."""
