@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -39,9 +39,9 @@ from web.exports import (
     export_response,
     format_field,
     jsonl_chunks,
+    unquoted,
     write_xlsx,
 )
-from web.exports.inert import unquoted
 
 DAY_SECONDS = 86_400.0
 
@@ -163,6 +163,13 @@ def test_negative_numbers_and_ordinary_text_are_left_as_they_are_in_the_csv() ->
     )
 
 
+def test_an_export_without_rows_is_the_csv_header_alone_and_no_json_line() -> None:
+    in_csv = exported(Format.CSV, [])
+    assert in_csv == (",".join([*NAMES, *STAMP]) + "\r\n").encode()
+    assert list(pandas.read_csv(io.BytesIO(in_csv)).columns) == [*NAMES, *STAMP]
+    assert exported(Format.JSONL, []) == b""
+
+
 # JSON Lines
 
 
@@ -246,6 +253,12 @@ def test_a_decimal_with_more_digits_than_a_spreadsheet_keeps_is_text_of_all_its_
     stored = "123456789012345678901234567890.25"
     cell = opened(exported(Format.XLSX, with_targets(stored))).worksheets[0]["D2"]
     assert (cell.value, cell.data_type) == (stored, "s")
+
+
+def test_a_date_before_the_spreadsheet_calendar_begins_is_text_as_in_the_csv() -> None:
+    given = [replace(AWKWARD[0], effective_date=date(1899, 12, 31))]
+    cell = opened(exported(Format.XLSX, given)).worksheets[0]["F2"]
+    assert (cell.value, cell.data_type) == ("1899-12-31", "s")
 
 
 def test_the_workbook_has_the_same_rows_as_the_csv_read_back_as_typed() -> None:
