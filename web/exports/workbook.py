@@ -6,7 +6,8 @@ wide as the names and the first rows need. Cells are typed (see ``cells``): numb
 numbers, dates and instants dates in UTC, text is text in string cells, which are never
 formulas, marked as quoted when they begin like one so that editing keeps them text. The
 second sheet, ``export``, names the export: one ``fact | value`` row each for kind,
-position, chain_hash, recorded_at, the time zone of every instant (UTC) and every filter.
+position, chain_hash, recorded_at, the time zone of every instant (UTC) and every filter
+(instants as dates).
 The workbook's created and modified times and the time of every zip entry are the
 export's ``recorded_at``, so equal rows and header give equal bytes.
 """
@@ -30,6 +31,7 @@ from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.writer.excel import ExcelWriter
 
+from ledger.store.chain import STAMP_FORMAT
 from web.exports.cells import Typed, text, typed
 from web.exports.columns import Column, Kind
 from web.exports.header import TITLE, ExportHeader
@@ -88,9 +90,18 @@ def fact_rows(header: ExportHeader) -> list[list[Typed]]:
         ("chain_hash", text(header.chain_hash)),
         ("recorded_at", recorded_at),
         ("time_zone", text(TIME_ZONE)),
-        *((name, text(value)) for name, value in header.filters),
+        *((name, filter_cell(value)) for name, value in header.filters),
     ]
     return [[text(name), value] for name, value in facts]
+
+
+def filter_cell(value: str) -> Typed:
+    """A filter as given: an instant (as the header writes it) is a date, the rest text."""
+    try:
+        moment = datetime.strptime(value, STAMP_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        return text(value)
+    return typed(Kind.DATETIME, moment)
 
 
 def write_table(
