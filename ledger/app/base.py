@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Concatenate, ParamSpec, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, OperationalError
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from eventsourcing.utils import Environment, EnvType
 
 from ledger.commands import Context, Written
@@ -23,9 +24,9 @@ from ledger.errors import (
     StaleVersion,
 )
 from ledger.store.database import APPLICATION_NAME, EVENTS_TABLE, DatabaseAddress, library_env
-from ledger.store.recorder import IdempotencyClaim, IdempotencyKeyTaken, LedgerRecorder
+from ledger.store.faults import STORE_FAULTS
+from ledger.store.recorder import IdempotencyClaim, LedgerRecorder
 from ledger.store.records import LedgerRecords
-from ledger.store.writer import WriteTimeout
 from ledger.transcodings import register_ledger_transcodings
 
 P = ParamSpec("P")
@@ -36,16 +37,32 @@ L = TypeVar("L", bound="LedgerBase")
 def command(
     method: Callable[Concatenate[L, Context, P], Written],
 ) -> Callable[Concatenate[L, Context, P], Written]:
-    """A command answers a repeated idempotency key from its first answer, writing nothing."""
+    """A command answers a repeated idempotency key from its first answer, writing nothing.
+
+    A fault of the event store anywhere in it (the idempotency lookup, the loads, the save)
+    becomes Busy: the caller may try again, and with the same key nothing is written twice.
+    """
 
     @wraps(method)
     def run(app: L, ctx: Context, /, *args: P.args, **kwargs: P.kwargs) -> Written:
-        replayed = app.replay(ctx)
-        if replayed is not None:
-            return replayed
-        return method(app, ctx, *args, **kwargs)
+        with store_faults_as_busy():
+            replayed = app.replay(ctx)
+            if replayed is not None:
+                return replayed
+            return method(app, ctx, *args, **kwargs)
 
     return run
+
+
+@contextmanager
+def store_faults_as_busy() -> Iterator[None]:
+    try:
+        yield
+    except STORE_FAULTS as exc:
+        raise Busy(
+            "the event store did not answer in time; try again"
+            " (with the same Idempotency-Key, a write is never made twice)"
+        ) from exc
 
 
 class LedgerBase(Application[UUID]):
@@ -120,13 +137,12 @@ class LedgerBase(Application[UUID]):
         is_new = main.pending_events[0].originator_version == 1 if main.pending_events else False
         try:
             recordings = self.save(*aggregates, idempotency=claim)
-        except IdempotencyKeyTaken:
-            replayed = self.replay(ctx)
-            assert replayed is not None
-            return replayed
-        except (OperationalError, WriteTimeout):
-            raise Busy("the event store did not take the write in time; try again") from None
         except IntegrityError:
+            # The key taken by a twin request, or by this one: a save whose answer was lost
+            # with its connection, retried by the recorder, finds its own events stored.
+            replayed = self.replay(ctx)
+            if replayed is not None:
+                return replayed
             if is_new:
                 raise AlreadyExists(f"{label or 'the record'} exists already") from None
             raise Conflict("another writer changed the same record first; try again") from None
