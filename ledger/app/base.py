@@ -149,10 +149,13 @@ class LedgerBase(Application[UUID]):
         return Written(recordings[-1].notification.id, ids, main.version, created)
 
     @staticmethod
-    def check_version(ctx: Context, aggregate: Aggregate) -> None:
-        if ctx.expected_version is not None and ctx.expected_version != aggregate.version:
+    def check_version(ctx: Context, aggregate: Aggregate | None) -> None:
+        """StaleVersion unless the aggregate is at the version expected; one not yet created
+        (None) is at version 0."""
+        version = 0 if aggregate is None else aggregate.version
+        if ctx.expected_version is not None and ctx.expected_version != version:
             raise StaleVersion(
-                f"expected version {ctx.expected_version}, the current one is {aggregate.version}"
+                f"expected version {ctx.expected_version}, the current one is {version}"
             )
 
     def load(self, kind: type[A], aggregate_id: UUID, label: str, version: int | None = None) -> A:

@@ -30,6 +30,7 @@ class MeasurementCommands(PlanCommands):
         plan = self.plan(employee_id, cycle_id)
         cycle = self.cycle(cycle_id)
         log = self.measurement_log(employee_id, cycle_id)
+        self.check_version(ctx, log)
         if log is None:
             log = MeasurementLog.start(employee_id, cycle_id, actor=ctx.actor)
         measurement_id = log.record(
@@ -50,12 +51,14 @@ class MeasurementCommands(PlanCommands):
         self, ctx: Context, measurement_id: str, *, value: Decimal, reason: str | None
     ) -> Written:
         log = self.log_of(measurement_id)
+        self.check_version(ctx, log)
         log.correct(measurement_id, value, reason=reason, actor=ctx.actor)
         return self.commit(ctx, log, main=log, ids={"measurement_id": measurement_id})
 
     @command
     def void_measurement(self, ctx: Context, measurement_id: str, *, reason: str | None) -> Written:
         log = self.log_of(measurement_id)
+        self.check_version(ctx, log)
         log.void(measurement_id, reason=reason, actor=ctx.actor)
         return self.commit(ctx, log, main=log, ids={"measurement_id": measurement_id})
 
