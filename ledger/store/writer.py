@@ -115,8 +115,8 @@ class WriteConnection:
         return make_conninfo(str(pool.conninfo or ""), **params)
 
     def _lost(self) -> bool:
-        connection = self._connection
-        return connection is not None and (connection.closed or connection.broken)
+        """Closed under us: psycopg counts a connection that broke as closed."""
+        return self._connection is not None and self._connection.closed
 
     def _drop(self) -> None:
         if self._connection is not None:
