@@ -16,6 +16,7 @@ from ledger.evidence.anchors import check_latest
 from ledger.store.chain import Verification
 from web.auth import requires
 from web.calls import ledger, principal, settings
+from web.fields import Instant
 from web.job_routes import LOCATION, JobOut, accepted, jobs
 from web.jobs import Outcome, Work, Workspace
 from web.problems import problem
@@ -74,7 +75,7 @@ class DigestIn(Schema):
         required=True,
         validate=validate.Regexp("^[0-9a-f]{64}$", error="must be 64 lowercase hex digits"),
     )
-    recorded_at = fields.AwareDateTime(required=True, allow_none=True)
+    recorded_at = Instant(required=True, allow_none=True)
     signature = fields.String(
         allow_none=True,
         load_default=None,
