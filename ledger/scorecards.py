@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from ledger.domain.cycle import ReviewCycle
 from ledger.domain.definitions import Kpi
-from ledger.domain.measurements import Measurement, MeasurementLog
+from ledger.domain.measurements import MeasurementLog
 from ledger.domain.plan import Plan
 from ledger.periods import Period
 from ledger.scoring import (
@@ -45,18 +45,6 @@ def kpi_plan(kpi: Kpi) -> KpiPlan:
     )
 
 
-def fact_of(measurement: Measurement) -> MeasurementFact:
-    m = measurement
-    return MeasurementFact(
-        m.measurement_id, m.kpi_id, m.value, m.effective_date, m.sequence, m.voided
-    )
-
-
-def facts_of(log: MeasurementLog | None) -> tuple[MeasurementFact, ...]:
-    """The log's measurements as the scoring engine takes them; none without a log."""
-    return tuple(fact_of(m) for m in (log.measurements if log is not None else ()))
-
-
 def scoring_input(knowledge: Knowledge, period: Period) -> ScoringInput:
     plan, log, cycle = knowledge.plan, knowledge.log, knowledge.cycle
     kras = tuple(
@@ -68,7 +56,10 @@ def scoring_input(knowledge: Knowledge, period: Period) -> ScoringInput:
         )
         for kra in plan.kras
     )
-    measurements = facts_of(log)
+    measurements = tuple(
+        MeasurementFact(m.measurement_id, m.kpi_id, m.value, m.effective_date, m.sequence, m.voided)
+        for m in (log.measurements if log is not None else ())
+    )
     policy = CyclePolicy(
         cycle.cycle_id, cycle.start_date, cycle.achievement_cap, cycle.rating_scale
     )

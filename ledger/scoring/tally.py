@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache, reduce
-from typing import assert_never
+from typing import Protocol, assert_never
 
 from ledger.periods import QUARTERS, quarter_bounds
-from ledger.scoring.inputs import MeasurementFact
-from ledger.scoring.precision import exact
+from ledger.scoring.precision import ZERO, exact
 from ledger.values import Aggregation
 
 Recency = tuple[date, int]
@@ -30,6 +29,24 @@ TallyKey = tuple[str, int]
 Tallies = Mapping[TallyKey, "Tally"]
 """The tallies of a plan's measurements, by KPI and quarter; a KPI-quarter without
 counted measurements has none."""
+
+
+class Counted(Protocol):
+    """A measurement at its latest value, as a tally counts it: a ``MeasurementFact``, or
+    any record with the same fields."""
+
+    @property
+    def measurement_id(self) -> str: ...
+    @property
+    def kpi_id(self) -> str: ...
+    @property
+    def value(self) -> Decimal: ...
+    @property
+    def effective_date(self) -> date: ...
+    @property
+    def sequence(self) -> int: ...
+    @property
+    def voided(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -44,7 +61,7 @@ class Tally:
     latest_at: Recency
 
     @classmethod
-    def of(cls, fact: MeasurementFact) -> Tally:
+    def of(cls, fact: Counted) -> Tally:
         value = fact.value
         return cls(1, value, value, value, value, (fact.effective_date, fact.sequence))
 
@@ -78,11 +95,25 @@ class Tally:
                 assert_never(aggregation)
 
 
-def tally_of(facts: Iterable[MeasurementFact]) -> Tally | None:
+@exact
+def tally_of(facts: Iterable[Counted]) -> Tally | None:
     """The tally of the measurements that are not voided; None when there are none."""
-    return merged_all(Tally.of(fact) for fact in facts if not fact.voided)
+    counted = [fact for fact in facts if not fact.voided]
+    if not counted:
+        return None
+    values = [fact.value for fact in counted]
+    latest = max(counted, key=_recency)
+    return Tally(
+        len(values),
+        sum(values, ZERO),
+        min(values),
+        max(values),
+        latest.value,
+        _recency(latest),
+    )
 
 
+@exact
 def merged_all(tallies: Iterable[Tally | None]) -> Tally | None:
     """The merge of the tallies given; None when there are none."""
     present = [tally for tally in tallies if tally is not None]
@@ -104,18 +135,19 @@ def _bounds(start: date) -> tuple[tuple[int, tuple[date, date]], ...]:
     return tuple((quarter, quarter_bounds(start, quarter)) for quarter in QUARTERS)
 
 
-def tallies_of(facts: Iterable[MeasurementFact], start: date) -> dict[TallyKey, Tally]:
+def tallies_of(facts: Iterable[Counted], start: date) -> dict[TallyKey, Tally]:
     """The tallies of ``facts`` by KPI and quarter of the cycle starting on ``start``;
     voided measurements and those outside the cycle are not counted."""
-    tallies: dict[TallyKey, Tally] = {}
+    grouped: dict[TallyKey, list[Counted]] = {}
     for fact in facts:
         if fact.voided:
             continue
         quarter = quarter_within(start, fact.effective_date)
-        if quarter is None:
-            continue
-        key = (fact.kpi_id, quarter)
-        one = Tally.of(fact)
-        held = tallies.get(key)
-        tallies[key] = one if held is None else held.merged(one)
-    return tallies
+        if quarter is not None:
+            grouped.setdefault((fact.kpi_id, quarter), []).append(fact)
+    tallies = {key: tally_of(group) for key, group in grouped.items()}
+    return {key: tally for key, tally in tallies.items() if tally is not None}
+
+
+def _recency(fact: Counted) -> Recency:
+    return fact.effective_date, fact.sequence

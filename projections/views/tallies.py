@@ -8,7 +8,7 @@ plan's KPIs, not its measurements.
 
 Tallies stand at the position of the last event of their measurement log they reflect.
 Tallies at another position than the log's state, or not kept, are made again from the
-log's state, through the engine's own ``tallies_of``. A page takes the tallies it
+log's state, through the engine's own ``tally_of``. A page takes the tallies it
 changes out of the cache and gives them back once it has written its rows, so a page
 that fails leaves none half-changed behind.
 """
@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from datetime import date
+from decimal import Decimal
 from uuid import UUID
 
 from ledger.domain.cycle import ReviewCycle
 from ledger.domain.measurements import MeasurementLog
-from ledger.scorecards import fact_of, facts_of
 from ledger.scoring import MeasurementFact, Tallies, Tally, TallyKey, tally_of
-from ledger.scoring.tally import quarter_within
+from ledger.scoring.tally import Counted, quarter_within
 from projections.view import PositionedEvent
 from projections.views.ids import cycle_id_of
 from projections.views.states import PageStates
@@ -38,15 +38,15 @@ class LogTallies:
     def __init__(self, start: date, position: int) -> None:
         self.start = start
         self.position = position
-        self._counted: dict[TallyKey, dict[str, MeasurementFact]] = {}
+        self._counted: dict[TallyKey, dict[str, Counted]] = {}
         self._tallies: dict[TallyKey, Tally] = {}
         self._weight = 0
 
     @classmethod
     def of(cls, log: MeasurementLog | None, start: date, position: int) -> LogTallies:
         tallies = cls(start, position)
-        for fact in facts_of(log):
-            tallies._count(fact)
+        for measurement in () if log is None else log.measurements:
+            tallies._count(measurement)
         tallies._tallies = {key: _tally(facts) for key, facts in tallies._counted.items()}
         return tallies
 
@@ -59,14 +59,14 @@ class LogTallies:
         """How many counted measurements the tallies hold: what the cache is bounded by."""
         return max(1, self._weight)
 
-    def recorded(self, fact: MeasurementFact) -> None:
+    def recorded(self, fact: Counted) -> None:
         key = self._count(fact)
         if key is not None:
             held = self._tallies.get(key)
             one = Tally.of(fact)
             self._tallies[key] = one if held is None else held.merged(one)
 
-    def changed(self, before: MeasurementFact, after: MeasurementFact) -> None:
+    def changed(self, before: Counted, after: Counted) -> None:
         """A measurement corrected or voided: retally its KPI in its quarter."""
         key = self._key(before)
         if key is None:
@@ -84,7 +84,7 @@ class LogTallies:
             self._counted.pop(key, None)
             self._tallies.pop(key, None)
 
-    def _count(self, fact: MeasurementFact) -> TallyKey | None:
+    def _count(self, fact: Counted) -> TallyKey | None:
         key = self._key(fact)
         if key is None or fact.voided:
             return None
@@ -92,12 +92,19 @@ class LogTallies:
         self._weight += 1
         return key
 
-    def _key(self, fact: MeasurementFact) -> TallyKey | None:
+    def _key(self, fact: Counted) -> TallyKey | None:
         quarter = quarter_within(self.start, fact.effective_date)
         return None if quarter is None else (fact.kpi_id, quarter)
 
 
-def _tally(facts: dict[str, MeasurementFact]) -> Tally:
+def counted_as(fact: Counted, value: Decimal, *, voided: bool = False) -> MeasurementFact:
+    """The measurement with a new value, or voided."""
+    return MeasurementFact(
+        fact.measurement_id, fact.kpi_id, value, fact.effective_date, fact.sequence, voided
+    )
+
+
+def _tally(facts: dict[str, Counted]) -> Tally:
     tally = tally_of(facts.values())
     assert tally is not None
     return tally
@@ -151,44 +158,27 @@ class PageTallies:
     def follow(self, event: PositionedEvent) -> None:
         """Bring the tallies past ``event``; call before ``states`` advance past it."""
         match event.event:
-            case MeasurementLog.Started() as started:
-                self._tallies[event.originator_id] = LogTallies(
-                    self._cycle(started.cycle_id).start_date, event.position
-                )
             case MeasurementLog.MeasurementRecorded() as recorded:
-                tallies = self._before(event)
-                tallies.recorded(
-                    MeasurementFact(
-                        recorded.measurement_id,
-                        recorded.kpi_id,
-                        recorded.value,
-                        recorded.effective_date,
-                        event.originator_version,
-                    )
+                fact = MeasurementFact(
+                    recorded.measurement_id,
+                    recorded.kpi_id,
+                    recorded.value,
+                    recorded.effective_date,
+                    event.originator_version,
                 )
-                tallies.position = event.position
-            case MeasurementLog.MeasurementCorrected() | MeasurementLog.MeasurementVoided():
-                tallies = self._before(event)
-                before = self._fact(event)
-                if isinstance(event.event, MeasurementLog.MeasurementCorrected):
-                    after = MeasurementFact(
-                        before.measurement_id,
-                        before.kpi_id,
-                        event.event.value,
-                        before.effective_date,
-                        before.sequence,
-                    )
-                else:
-                    after = MeasurementFact(
-                        before.measurement_id,
-                        before.kpi_id,
-                        before.value,
-                        before.effective_date,
-                        before.sequence,
-                        voided=True,
-                    )
-                tallies.changed(before, after)
-                tallies.position = event.position
+                self._before(event).recorded(fact)
+            case MeasurementLog.MeasurementCorrected() as corrected:
+                before = self._measurement(event, corrected.measurement_id)
+                self._before(event).changed(before, counted_as(before, corrected.value))
+            case MeasurementLog.MeasurementVoided() as voided:
+                before = self._measurement(event, voided.measurement_id)
+                self._before(event).changed(before, counted_as(before, before.value, voided=True))
+            case MeasurementLog.Started() as started:
+                start = self._cycle(started.cycle_id).start_date
+                self._tallies[event.originator_id] = LogTallies(start, 0)
+            case _:
+                return
+        self._tallies[event.originator_id].position = event.position
 
     def items(self) -> list[tuple[UUID, LogTallies]]:
         return list(self._tallies.items())
@@ -207,13 +197,9 @@ class PageTallies:
         self._tallies[log_id] = tallies
         return tallies
 
-    def _fact(self, event: PositionedEvent) -> MeasurementFact:
+    def _measurement(self, event: PositionedEvent, measurement_id: str) -> Counted:
         """The measurement an event changes, as it stood before the event."""
-        changed = event.event
-        assert isinstance(
-            changed, MeasurementLog.MeasurementCorrected | MeasurementLog.MeasurementVoided
-        )
-        return fact_of(self._log(event.originator_id).measurement(changed.measurement_id))
+        return self._log(event.originator_id).measurement(measurement_id)
 
     def _log(self, log_id: UUID) -> MeasurementLog:
         log = self.states.get(log_id, MeasurementLog)
