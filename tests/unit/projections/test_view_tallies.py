@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger.scoring import MeasurementFact, tallies_of
@@ -31,6 +31,7 @@ def extreme(facts: dict[str, MeasurementFact], kpi_id: str, quarter: int, which:
     return max(counted, key=lambda fact: (fact.effective_date, fact.sequence)).measurement_id
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_tallies_kept_through_corrections_and_voids_equal_the_tallies_of_the_log(
     data: st.DataObject,

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from random import Random
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger.periods import Period
@@ -75,6 +75,7 @@ def one_at_a_time(chosen: list[MeasurementFact], random: Random) -> dict[TallyKe
     return tallies
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(facts, st.randoms(use_true_random=False))
 def test_a_tally_is_the_same_however_its_measurements_are_grouped(
     chosen: list[MeasurementFact], random: Random
@@ -88,6 +89,7 @@ def test_a_tally_is_the_same_however_its_measurements_are_grouped(
     assert parts == tally_of(chosen)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(facts, st.randoms(use_true_random=False))
 def test_tallies_grown_one_measurement_at_a_time_score_as_the_measurements_do(
     chosen: list[MeasurementFact], random: Random
