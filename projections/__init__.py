@@ -2,6 +2,7 @@
 
 from projections.errors import (
     EventNotDecoded,
+    EventUnverified,
     LeadershipUnavailable,
     ProjectionError,
     TrackingConflict,
@@ -23,6 +24,7 @@ __all__ = [
     "SHADOW",
     "EventNotDecoded",
     "EventSource",
+    "EventUnverified",
     "LeadershipUnavailable",
     "Outcome",
     "Page",

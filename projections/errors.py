@@ -11,12 +11,20 @@ class TrackingConflict(ProjectionError):
     """A view's position moved on under a runner that believed it was the only one."""
 
 
-class EventNotDecoded(ProjectionError):
-    """A stored event could not be turned back into a domain event."""
+class UnusableEvent(ProjectionError):
+    """A stored event no view may apply: the view stops at its position."""
 
     def __init__(self, message: str, position: int) -> None:
         super().__init__(message)
         self.position = position
+
+
+class EventNotDecoded(UnusableEvent):
+    """A stored event could not be turned back into a domain event."""
+
+
+class EventUnverified(UnusableEvent):
+    """A stored event whose hash or chain link does not verify, or that has no link."""
 
 
 class ViewFailed(ProjectionError):

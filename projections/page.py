@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from projections import tracking
 from projections.connection import Connection
-from projections.errors import EventNotDecoded, ViewFailed
+from projections.errors import UnusableEvent, ViewFailed
 from projections.source import EventSource
 from projections.view import TableNames, View
 
@@ -69,7 +69,7 @@ def _located(
     error: Exception,
 ) -> ViewFailed:
     """The failure, named by the first event of the page that fails on its own."""
-    if isinstance(error, EventNotDecoded):
+    if isinstance(error, UnusableEvent):
         return ViewFailed(describe(error), error.position)
     with conn.transaction(force_rollback=True):
         cursor = conn.cursor()

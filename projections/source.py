@@ -1,4 +1,5 @@
-"""Pages of the ledger's events after a position, with their recorded time and hash."""
+"""Pages of the ledger's events after a position, with their recorded time and hash,
+each verified before any view may apply it."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from eventsourcing.persistence import Mapper, StoredEvent
 from psycopg import Cursor, sql
 from psycopg.rows import DictRow
 
+from ledger.store.chain import GENESIS, event_hash, link_hash
 from ledger.store.recorder import LedgerRecorder
-from projections.errors import EventNotDecoded
+from projections.errors import EventNotDecoded, EventUnverified
 from projections.view import PositionedEvent
 
 
@@ -59,17 +61,23 @@ class EventSource:
         # Topics are not filtered in WHERE either: without statistics the planner takes the
         # filter for a selective one and sorts all the rest of the ledger for every page.
         # Events of other topics come without their state instead, and are not decoded.
+        # Every event comes with its chain row, or without one (a row written behind the
+        # ledger's back): the page refuses it rather than leave it out unnoticed.
         select = (
-            "SELECT e.notification_id AS position, c.recorded_at, c.event_hash,"
+            "SELECT e.notification_id AS position, c.recorded_at, c.event_hash, c.chain_hash,"
             " e.originator_id, e.originator_version, e.topic, {state} AS state"
-            " FROM {events} e JOIN {chain} c ON c.position = e.notification_id"
-            " WHERE e.notification_id > %(after)s AND c.position > %(after)s"
+            " FROM {events} e LEFT JOIN {chain} c"
+            " ON c.position = e.notification_id AND c.position > %(after)s"
+            " WHERE e.notification_id > %(after)s"
             " ORDER BY e.notification_id LIMIT %(limit)s"
         )
         self._page = sql.SQL(select).format(state=sql.SQL("e.state"), **names)
         self._page_of_topics = sql.SQL(select).format(
             state=sql.SQL("CASE WHEN e.topic = ANY(%(topics)s) THEN e.state END"), **names
         )
+        self._link_before = sql.SQL(
+            "SELECT chain_hash FROM {chain} WHERE position <= %s ORDER BY position DESC LIMIT 1"
+        ).format(**names)
         self._head = sql.SQL("SELECT coalesce(max(position), 0) AS head FROM {chain}").format(
             **names
         )
@@ -105,9 +113,25 @@ class EventSource:
         statement = self._page_of_topics if topics else self._page
         rows = cursor.execute(statement, params, prepare=True, binary=True).fetchall()
         rows = [row for row in rows if row["position"] <= head]
+        self._verify(cursor, after, rows)
         events = tuple(self._decoded(row) for row in rows if row["state"] is not None)
         full = len(rows) == limit
         return Page(events, rows[-1]["position"] if full else max(head, after), full)
+
+    def _verify(self, cursor: Cursor[DictRow], after: int, rows: Sequence[DictRow]) -> None:
+        """Each row's chain link follows from the one before, and the bytes of each row
+        read with its state hash to its event hash; EventUnverified names the first that
+        does not. Rows of other topics come without state: their views check their bytes."""
+        if not rows:
+            return
+        found = cursor.execute(self._link_before, (after,), prepare=True).fetchone()
+        previous = bytes(found["chain_hash"]) if found else GENESIS
+        for row in rows:
+            position = row["position"]
+            problem = _unverified(row, previous)
+            if problem is not None:
+                raise EventUnverified(f"event at position {position} {problem}", position)
+            previous = bytes(row["chain_hash"])
 
     def _decoded(self, row: DictRow) -> PositionedEvent:
         stored = StoredEvent(
@@ -129,3 +153,20 @@ class EventSource:
         except Exception as error:
             message = f"event at position {position} ({stored.topic}) not decoded: {error}"
             raise EventNotDecoded(message, position) from error
+
+
+def _unverified(row: DictRow, previous: bytes) -> str | None:
+    """What is wrong with the row, or None when its link and (if read) its bytes verify."""
+    if row["chain_hash"] is None or row["event_hash"] is None:
+        return "has no chain link: it was not written by the ledger"
+    digest = bytes(row["event_hash"])
+    if link_hash(previous, digest, row["position"], row["recorded_at"]) != row["chain_hash"]:
+        return "has a chain link that does not follow from the one before"
+    state = row["state"]
+    if state is not None:
+        stored = event_hash(
+            str(row["originator_id"]), row["originator_version"], row["topic"], bytes(state)
+        )
+        if stored != digest:
+            return "has bytes that do not match their event hash"
+    return None
