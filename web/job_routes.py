@@ -12,7 +12,9 @@ from web.calls import principal
 from web.jobs import JobRegistry, JobState
 from web.resource import API_PREFIX, Decorator, Resource
 
-resource = Resource("jobs", "Long work started by a request: its progress, result and file")
+resource = Resource(
+    "jobs", "Long work started by a request: its progress, result and file", roles=False
+)
 
 JOBS = "ledger.jobs"
 MAX_WAIT_SECONDS = 10.0
