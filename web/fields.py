@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from marshmallow import ValidationError, fields, validate
 
@@ -26,7 +26,9 @@ QUARTER_PATTERN = rf"^{KEY}-Q[1-4]$"
 PERIOD_PATTERN = rf"^{KEY}(-Q[1-4])?$"
 PERIOD_RULE = "a quarter of a cycle (<cycle_id>-Q1 .. -Q4), or the cycle id for the whole cycle"
 MEASUREMENT_ID_PATTERN = rf"^{KEY}:{KEY}:[1-9][0-9]{{0,9}}$"
-NOT_BLANK = r"\s*\S"
+BLANKS = r"\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK = f"[^{BLANKS}]"
+"""A character Python's ``str.strip`` keeps, spelled alike for ECMA and Python regexes."""
 
 
 class Number(fields.Field[Decimal]):
@@ -90,8 +92,17 @@ def long_text(*, blank: bool = True, **kwargs: Any) -> fields.String:
 def text_rules(max_length: int, *, blank: bool) -> list[validate.Validator]:
     rules: list[validate.Validator] = [validate.Length(max=max_length)]
     if not blank:
-        rules.append(validate.Regexp(NOT_BLANK, error="required: not blank"))
+        rules.append(Contains(NOT_BLANK, error="required: not blank"))
     return rules
+
+
+class Contains(validate.Regexp):
+    """A text in which the pattern occurs somewhere, as JSON Schema reads ``pattern``."""
+
+    def __call__(self, value: Any) -> Any:
+        if cast("re.Pattern[str]", self.regex).search(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
 
 
 def reason_field(**kwargs: Any) -> fields.String:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any, cast
 
 from flask import Response, current_app, send_file
@@ -100,7 +101,7 @@ def job(query: dict[str, Any], job_id: str) -> dict[str, Any]:
     return job_view(jobs().get(job_id, viewer(), wait=query["wait"]))
 
 
-@resource.route("/jobs/<job_id>/file", "GET")
+@resource.route("/jobs/<job_id>/file", "GET", answers=[HTTPStatus.CONFLICT])
 @FILE_DOC
 @resource.response(200)
 def job_file(job_id: str) -> Response:

@@ -47,6 +47,12 @@ NAMED_IN_PATH = (HTTPStatus.NOT_FOUND, HTTPStatus.UNPROCESSABLE_ENTITY)
 """Nothing of that id; an id that is no key."""
 WRITE = (HTTPStatus.CONFLICT, HTTPStatus.PRECONDITION_FAILED, HTTPStatus.UNPROCESSABLE_ENTITY)
 """A rule of the ledger or a concurrent writer; a stale If-Match; bad headers or fields."""
+BODY = (
+    HTTPStatus.BAD_REQUEST,
+    HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+)
+"""A body that is no strict JSON, too large, or not sent as application/json."""
 
 
 class Resource:
@@ -105,7 +111,21 @@ class Resource:
         return cast(Decorator, decorate)
 
     def arguments(self, schema: Any, **options: Any) -> Decorator:
-        return cast(Decorator, self.blueprint.arguments(schema, **options))
+        """Arguments from ``schema``; a JSON body may also be malformed, too large or no JSON."""
+        parsed = cast(Decorator, self.blueprint.arguments(schema, **options))
+        if options.get("location", "json") != "json":
+            return parsed
+        answers = [
+            cast(Decorator, self.blueprint.alt_response(status, response=HTTPStatus(status).name))
+            for status in BODY
+        ]
+
+        def decorate(view: F) -> F:
+            for document in answers:
+                view = document(view)
+            return parsed(view)
+
+        return cast(Decorator, decorate)
 
     def response(self, status: int, schema: Any = None, **options: Any) -> Decorator:
         return cast(Decorator, self.blueprint.response(status, schema, **options))

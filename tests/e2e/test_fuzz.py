@@ -163,7 +163,7 @@ def state_aware_check() -> Iterator[None]:
     CHECKS.unregister(positive_data_accepted_unless_state_refuses.__name__)
 
 
-def fuzz_config(token: str, world: World) -> SchemathesisConfig:
+def fuzz_config(token: str, world: World, examples: int) -> SchemathesisConfig:
     """Every check but positive_data_acceptance, which runs state-aware (above)."""
     known = {
         "employee_id": [world.employee_id, world.manager_id],
@@ -182,7 +182,7 @@ def fuzz_config(token: str, world: World) -> SchemathesisConfig:
             "workers": 1,
             "request-timeout": REQUEST_SECONDS,
             "generation": {
-                "max-examples": MAX_EXAMPLES,
+                "max-examples": examples,
                 "deterministic": True,
                 "database": "none",
             },
@@ -220,12 +220,21 @@ def failures_of(event: events.ScenarioFinished) -> Iterator[str]:
 @pytest.mark.filterwarnings(
     "ignore:Generating overly large repr:hypothesis.errors.HypothesisWarning"
 )
+@pytest.mark.parametrize(
+    ("role", "examples"),
+    [(Role.ADMIN, MAX_EXAMPLES), (Role.EMPLOYEE, MAX_EXAMPLES // 5)],
+    ids=["as an admin, who may do everything", "as an employee, who may read their own"],
+)
 def test_fuzzing_every_operation_with_every_check_finds_nothing(
-    fuzzed_ledger: LedgerApp, world: World, fuzzed_url: str
+    fuzzed_ledger: LedgerApp, world: World, fuzzed_url: str, role: Role, examples: int
 ) -> None:
-    token = fuzzed_ledger.issue_token(SETUP, name="fuzz", role=Role.ADMIN).token
+    token = (
+        world.employee_token
+        if role is Role.EMPLOYEE
+        else fuzzed_ledger.issue_token(SETUP, name=f"fuzz-{role.value}", role=role).token
+    )
     schema = schemathesis.openapi.from_url(
-        f"{fuzzed_url}/api/v1/openapi.json", config=fuzz_config(token, world)
+        f"{fuzzed_url}/api/v1/openapi.json", config=fuzz_config(token, world, examples)
     )
     found: list[str] = []
     scenarios = 0
