@@ -30,7 +30,9 @@ class EvidenceIn(Schema):
     period = period_field(required=True)
 
 
-@resource.route("/exports/evidence", "POST", answers=[HTTPStatus.NOT_FOUND])
+@resource.route(
+    "/exports/evidence", "POST", answers=[HTTPStatus.NOT_FOUND, HTTPStatus.TOO_MANY_REQUESTS]
+)
 @requires(Action.AUDIT)
 @resource.arguments(EvidenceIn)
 @resource.response(202, JobOut, headers=LOCATION)
