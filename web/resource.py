@@ -88,9 +88,13 @@ class Resource:
             statuses.add(HTTPStatus.FORBIDDEN)
         if PATH_ARGUMENT.search(rule):
             statuses.update(NAMED_IN_PATH)
+        return self.answering(sorted(statuses))
+
+    def answering(self, statuses: Iterable[int]) -> Decorator:
+        """Documents each status as the problem (RFC 9457) of its name."""
         documented = [
             cast(Decorator, self.blueprint.alt_response(status, response=HTTPStatus(status).name))
-            for status in sorted(statuses)
+            for status in statuses
         ]
 
         def decorate(view: F) -> F:
@@ -115,15 +119,10 @@ class Resource:
         parsed = cast(Decorator, self.blueprint.arguments(schema, **options))
         if options.get("location", "json") != "json":
             return parsed
-        answers = [
-            cast(Decorator, self.blueprint.alt_response(status, response=HTTPStatus(status).name))
-            for status in BODY
-        ]
+        answers = self.answering(BODY)
 
         def decorate(view: F) -> F:
-            for document in answers:
-                view = document(view)
-            return parsed(view)
+            return parsed(answers(view))
 
         return cast(Decorator, decorate)
 
