@@ -68,6 +68,8 @@ class LedgerApi(Api):  # type: ignore[misc]
     """flask-smorest's Api documenting errors as RFC 9457 problem details."""
 
     ERROR_SCHEMA = ProblemSchema
+    # Each route names every problem it answers (web.resource); none is left to a default.
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_responses(self) -> None:
         problem = {PROBLEM_JSON: {"schema": self.ERROR_SCHEMA}}
@@ -76,8 +78,6 @@ class LedgerApi(Api):  # type: ignore[misc]
             if status >= HTTPStatus.BAD_REQUEST:
                 response["content"] = problem
             self.spec.components.response(status.name, response, lazy=True)
-        default = {"description": "a problem (RFC 9457)", "content": problem}
-        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, default, lazy=True)
 
 
 def create_app(settings: Settings | None = None, *, ledger: LedgerApp | None = None) -> Flask:

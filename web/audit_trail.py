@@ -4,6 +4,7 @@ exports that name the position and chain hash they were taken at."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from http import HTTPStatus
 from typing import Any, cast
 
 from flask import Response
@@ -32,7 +33,7 @@ from web.exports import (
     export_response,
     format_field,
 )
-from web.fields import Instant, key_field
+from web.fields import DecimalText, Instant, key_field
 from web.read_models import await_views, min_position_field, source
 from web.resource import Decorator, Resource
 
@@ -119,12 +120,12 @@ class TargetRevisionOut(Schema):
     kpi_id = fields.String(required=True)
     kind = fields.String(required=True)
     period = fields.String(allow_none=True, required=True)
-    previous_target = fields.Decimal(as_string=True, allow_none=True, required=True)
-    previous_threshold = fields.Decimal(as_string=True, allow_none=True, required=True)
-    previous_stretch = fields.Decimal(as_string=True, allow_none=True, required=True)
-    target = fields.Decimal(as_string=True, allow_none=True, required=True)
-    threshold = fields.Decimal(as_string=True, allow_none=True, required=True)
-    stretch = fields.Decimal(as_string=True, allow_none=True, required=True)
+    previous_target = DecimalText(allow_none=True, required=True)
+    previous_threshold = DecimalText(allow_none=True, required=True)
+    previous_stretch = DecimalText(allow_none=True, required=True)
+    target = DecimalText(allow_none=True, required=True)
+    threshold = DecimalText(allow_none=True, required=True)
+    stretch = DecimalText(allow_none=True, required=True)
     actor = fields.String(required=True)
     reason = fields.String(allow_none=True, required=True)
     approved_by = fields.String(allow_none=True, required=True)
@@ -136,7 +137,7 @@ class RegisterPage(Schema):
     next = fields.Integer(allow_none=True, required=True)
 
 
-@resource.route("/audit", "GET")
+@resource.route("/audit", "GET", answers=[HTTPStatus.CONFLICT])
 @requires(Action.AUDIT)
 @resource.arguments(AuditQuery, location="query")
 @resource.response(200, AuditPage)
@@ -148,7 +149,7 @@ def get_audit(query: dict[str, Any]) -> dict[str, Any]:
     return {"items": [entry_out(item) for item in page.items], "next": page.next}
 
 
-@resource.route("/target-revisions", "GET")
+@resource.route("/target-revisions", "GET", answers=[HTTPStatus.CONFLICT])
 @requires(Action.AUDIT)
 @resource.arguments(RegisterQuery, location="query")
 @resource.response(200, RegisterPage)
@@ -160,7 +161,7 @@ def get_register(query: dict[str, Any]) -> dict[str, Any]:
     return {"items": list(page.items), "next": page.next}
 
 
-@resource.route("/exports/audit", "GET")
+@resource.route("/exports/audit", "GET", answers=[HTTPStatus.CONFLICT])
 @requires(Action.AUDIT)
 @resource.arguments(ExportQuery, location="query")
 @EXPORT_DOC
@@ -173,7 +174,7 @@ def export_audit(query: dict[str, Any]) -> Response:
     return export_response(fmt, AUDIT_COLUMNS, rows, header)
 
 
-@resource.route("/exports/target-revisions", "GET")
+@resource.route("/exports/target-revisions", "GET", answers=[HTTPStatus.CONFLICT])
 @requires(Action.AUDIT)
 @resource.arguments(ExportQuery, location="query")
 @EXPORT_DOC

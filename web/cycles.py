@@ -11,19 +11,20 @@ from ledger.domain.cycle import ReviewCycle
 from ledger.values import RatingBand
 from web.auth import requires
 from web.calls import Answer, answer, context, ledger, tagged
-from web.fields import DecimalText, Number, reason_field, short_text
+from web.fields import DecimalText, Number, required_reason, short_text
 from web.resource import Resource
 from web.schemas import WrittenSchema
 
 resource = Resource("cycles", "Review cycles and their policy")
 
 MAX_BANDS = 20
+FIRST_OF_MONTH = "^[0-9]{4}-[0-9]{2}-01$"
 
 
 class RatingBandSchema(Schema):
     min_score = Number(required=True)
     rating = fields.Integer(strict=True, required=True, validate=validate.Range(-1000, 1000))
-    label = short_text(required=True)
+    label = short_text(required=True, blank=False)
 
     @post_load
     def make(self, data: dict[str, Any], **kwargs: Any) -> RatingBand:
@@ -37,8 +38,11 @@ def rating_scale(**kwargs: Any) -> fields.List[Any]:
 
 
 class CycleSchema(Schema):
-    name = short_text(required=True)
-    start_date = fields.Date(required=True, metadata={"description": "the first of a month"})
+    name = short_text(required=True, blank=False)
+    start_date = fields.Date(
+        required=True,
+        metadata={"description": "the first of a month", "pattern": FIRST_OF_MONTH},
+    )
     end_date = fields.Date(load_default=None, allow_none=True)
     achievement_cap = Number(load_default=None, allow_none=True)
     rating_scale = rating_scale(load_default=None, allow_none=True)
@@ -47,7 +51,7 @@ class CycleSchema(Schema):
 class PolicySchema(Schema):
     achievement_cap = Number(load_default=None, allow_none=True)
     rating_scale = rating_scale(load_default=None, allow_none=True)
-    reason = reason_field(metadata={"description": "why; required"})
+    reason = required_reason()
 
 
 class RatingBandOut(Schema):

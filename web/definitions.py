@@ -25,7 +25,7 @@ MAX_KPIS_PER_KRA = 50
 
 
 class KpiFields(Schema):
-    name = short_text(required=True)
+    name = short_text(required=True, blank=False)
     description = long_text(load_default="")
     unit = short_text(load_default="")
     direction = fields.Enum(Direction, by_value=True, required=True)
@@ -41,7 +41,7 @@ class NewKpiSchema(KpiFields):
 
 
 class KraSchema(Schema):
-    title = short_text(required=True)
+    title = short_text(required=True, blank=False)
     description = long_text(load_default="")
     weight = Number(required=True)
     reason = reason_field()

@@ -21,9 +21,9 @@ resource = Resource("employees", "Employees and their profiles")
 
 
 class ProfileSchema(Schema):
-    name = short_text(required=True)
-    department = short_text(required=True)
-    role = short_text(required=True)
+    name = short_text(required=True, blank=False)
+    department = short_text(required=True, blank=False)
+    role = short_text(required=True, blank=False)
     manager_id = key_field(allow_none=True, load_default=None)
     effective_date = fields.Date(
         load_default=None, allow_none=True, metadata={"description": "of a change; default today"}

@@ -12,28 +12,16 @@ from ledger.explain import explain, restate
 from ledger.explanation import parse_point
 from web.auth import requires
 from web.calls import ledger
+from web.fields import POINT_RULE, point_field
 from web.resource import Resource
 from web.scorecards import MAX_POSITION, ScorecardOut
 
 resource = Resource("explanations", "Why a scorecard changed, and reviews restated")
 
-POINT_RULE = (
-    "a position (120), an instant with a time zone (2026-07-01T09:00:00Z)"
-    " or a revision of the period's review (r2)"
-)
-
 
 class ExplainQuery(Schema):
-    frm = fields.String(
-        data_key="from",
-        required=True,
-        validate=validate.Length(1, 64),
-        metadata={"description": POINT_RULE},
-    )
-    to = fields.String(
-        validate=validate.Length(1, 64),
-        metadata={"description": f"{POINT_RULE}; default: the latest position"},
-    )
+    frm = point_field(data_key="from", required=True)
+    to = point_field(description=f"{POINT_RULE}; default: the latest position")
 
 
 class RestateQuery(Schema):

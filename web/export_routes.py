@@ -3,9 +3,10 @@ job; its progress and the zip are at the job's URL."""
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema
 
 from ledger.application import LedgerApp
 from ledger.config import Settings
@@ -14,7 +15,7 @@ from ledger.evidence import write_evidence
 from ledger.explanation import Subject
 from web.auth import requires
 from web.calls import ledger, principal, settings
-from web.fields import key_field
+from web.fields import key_field, period_field
 from web.job_routes import LOCATION, ZIP, JobOut, accepted, jobs
 from web.jobs import Outcome, Work, Workspace
 from web.resource import Resource
@@ -26,14 +27,12 @@ BUNDLE_FILE = "evidence.zip"
 
 class EvidenceIn(Schema):
     employee_id = key_field(required=True)
-    period = fields.String(
-        required=True,
-        validate=validate.Length(1, 80),
-        metadata={"description": "a quarter (FY2026-Q3), or the cycle (FY2026)"},
-    )
+    period = period_field(required=True)
 
 
-@resource.route("/exports/evidence", "POST")
+@resource.route(
+    "/exports/evidence", "POST", answers=[HTTPStatus.NOT_FOUND, HTTPStatus.TOO_MANY_REQUESTS]
+)
 @requires(Action.AUDIT)
 @resource.arguments(EvidenceIn)
 @resource.response(202, JobOut, headers=LOCATION)

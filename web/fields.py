@@ -10,17 +10,32 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
-from ledger.domain.checks import NAME_MAX_LENGTH, TEXT_MAX_LENGTH, check_instant
+from ledger.domain.checks import NAME_MAX_LENGTH, TEXT_MAX_LENGTH, UNSTORABLE_RULE, check_instant
 from ledger.errors import InvalidInput
 from ledger.ids import KEY_PATTERN, KEY_RULE
 from ledger.values import MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS, check_decimal
 
-DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
-DECIMAL_RULE = (
-    f"a finite decimal, as a number or a string, with at most {MAX_INTEGER_DIGITS} digits "
-    f"before the point and {MAX_FRACTION_DIGITS} after it"
+DECIMAL_TEXT = re.compile(
+    rf"-?[0-9]{{1,{MAX_INTEGER_DIGITS}}}(\.[0-9]{{1,{MAX_FRACTION_DIGITS}}})?"
 )
-QUARTER_PATTERN = rf"^{KEY_PATTERN.pattern}-Q[1-4]$"
+DECIMAL_RULE = (
+    f"a decimal, as a number or a string in plain notation, with at most {MAX_INTEGER_DIGITS}"
+    f" digits before the point and {MAX_FRACTION_DIGITS} after it"
+)
+KEY = KEY_PATTERN.pattern
+QUARTER_PATTERN = rf"^{KEY}-Q[1-4]$"
+PERIOD_PATTERN = rf"^{KEY}(-Q[1-4])?$"
+PERIOD_RULE = "a quarter of a cycle (<cycle_id>-Q1 .. -Q4), or the cycle id for the whole cycle"
+MEASUREMENT_ID_PATTERN = rf"^{KEY}:{KEY}:[1-9][0-9]{{0,9}}$"
+BLANKS = r"\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+UNSTORABLE = r"\u0000"
+"""What PostgreSQL's text cannot hold, as a pattern can say it: NUL. (Surrogates standing
+alone are refused too, but a range of them is no pattern every JSON Schema reader takes.)"""
+STORABLE = f"[^{UNSTORABLE}]"
+NOT_BLANK = f"[^{BLANKS}{UNSTORABLE}]"
+"""A character Python's ``str.strip`` keeps, spelled alike for ECMA and Python regexes."""
+TEXT_PATTERN = f"^{STORABLE}*$"
+NOT_BLANK_TEXT_PATTERN = f"^{STORABLE}*{NOT_BLANK}{STORABLE}*$"
 
 
 class Number(fields.Field[Decimal]):
@@ -68,9 +83,7 @@ class DecimalText(fields.Field[Decimal]):
 
 def key_field(**kwargs: Any) -> fields.String:
     """A natural key such as ``E1001`` or ``client-retention``."""
-    return fields.String(
-        validate=validate.Regexp(f"^{KEY_PATTERN.pattern}$", error=KEY_RULE), **kwargs
-    )
+    return fields.String(validate=validate.Regexp(f"^{KEY}$", error=KEY_RULE), **kwargs)
 
 
 def quarter_field(**kwargs: Any) -> fields.String:
@@ -80,14 +93,31 @@ def quarter_field(**kwargs: Any) -> fields.String:
     )
 
 
-def short_text(**kwargs: Any) -> fields.String:
-    """A short text: a name, a title, a label."""
-    return fields.String(validate=validate.Length(max=NAME_MAX_LENGTH), **kwargs)
+def period_field(**kwargs: Any) -> fields.String:
+    """A quarter of a cycle (``FY2026-Q3``) or a whole cycle (``FY2026``)."""
+    kwargs.setdefault("metadata", {"description": PERIOD_RULE})
+    return fields.String(validate=validate.Regexp(PERIOD_PATTERN, error=PERIOD_RULE), **kwargs)
 
 
-def long_text(**kwargs: Any) -> fields.String:
+def short_text(*, blank: bool = True, **kwargs: Any) -> fields.String:
+    """A short text: a name, a title, a label; ``blank=False`` when the ledger needs one."""
+    return fields.String(validate=text_rules(NAME_MAX_LENGTH, blank=blank), **kwargs)
+
+
+def long_text(*, blank: bool = True, **kwargs: Any) -> fields.String:
     """A longer text: a description, a reason, a note."""
-    return fields.String(validate=validate.Length(max=TEXT_MAX_LENGTH), **kwargs)
+    return fields.String(validate=text_rules(TEXT_MAX_LENGTH, blank=blank), **kwargs)
+
+
+def text_rules(max_length: int, *, blank: bool) -> list[validate.Validator]:
+    """Its length, and its characters in one pattern (JSON Schema has one per field)."""
+    if blank:
+        storable = validate.Regexp(TEXT_PATTERN, error=UNSTORABLE_RULE)
+        return [validate.Length(max=max_length), storable]
+    filled = validate.Regexp(
+        NOT_BLANK_TEXT_PATTERN, error=f"required: not blank; {UNSTORABLE_RULE}"
+    )
+    return [validate.Length(max=max_length), filled]
 
 
 def reason_field(**kwargs: Any) -> fields.String:
@@ -97,14 +127,64 @@ def reason_field(**kwargs: Any) -> fields.String:
     return long_text(allow_none=True, **kwargs)
 
 
+def required_reason(**kwargs: Any) -> fields.String:
+    """Why; for changes that always need one."""
+    kwargs.setdefault("metadata", {"description": "why; required"})
+    return long_text(blank=False, required=True, **kwargs)
+
+
+NUMBER_LIMIT = 10**MAX_INTEGER_DIGITS
 NUMBER_PROPERTIES = {
     "oneOf": [
-        {"type": "string", "pattern": f"^{DECIMAL_TEXT.pattern}$", "maxLength": 40},
-        {"type": "number"},
+        {"type": "string", "pattern": f"^{DECIMAL_TEXT.pattern}$"},
+        {
+            "type": "number",
+            "minimum": -NUMBER_LIMIT,
+            "exclusiveMinimum": True,
+            "maximum": NUMBER_LIMIT,
+            "exclusiveMaximum": True,
+            "multipleOf": 10.0**-MAX_FRACTION_DIGITS,
+        },
     ],
     "description": DECIMAL_RULE,
 }
 DECIMAL_TEXT_PROPERTIES = {"type": "string", "description": "a decimal in plain notation"}
+
+
+POINT_RULE = (
+    "a position (120), an instant with a time zone (2026-07-01T09:00:00Z)"
+    " or a revision of the period's review (r2)"
+)
+REVISION = "(?:[Rr]|[Rr][Ee][Vv]|[Rr][Ee][Vv][Ii][Ss][Ii][Oo][Nn])"
+POINT_FORMS = [
+    {"type": "string", "pattern": "^[0-9]{1,18}$"},
+    {"type": "string", "pattern": f"^{REVISION}[:-]?[1-9][0-9]{{0,8}}$"},
+    {"type": "string", "format": "date-time"},
+]
+
+
+def point_field(**kwargs: Any) -> fields.String:
+    """One end of an explanation: a position, an instant or a review revision."""
+    description = kwargs.pop("description", POINT_RULE)
+    metadata = {"description": description, "anyOf": POINT_FORMS}
+    return fields.String(validate=validate.Length(1, 64), metadata=metadata, **kwargs)
+
+
+PATH_PARAMETERS: dict[str, dict[str, Any]] = {
+    "employee_id": {"type": "string", "pattern": f"^{KEY}$", "description": KEY_RULE},
+    "cycle_id": {"type": "string", "pattern": f"^{KEY}$", "description": KEY_RULE},
+    "kra_id": {"type": "string", "pattern": f"^{KEY}$", "description": KEY_RULE},
+    "kpi_id": {"type": "string", "pattern": f"^{KEY}$", "description": KEY_RULE},
+    "period": {"type": "string", "pattern": PERIOD_PATTERN, "description": PERIOD_RULE},
+    "measurement_id": {
+        "type": "string",
+        "pattern": MEASUREMENT_ID_PATTERN,
+        "description": "<employee_id>:<cycle_id>:<number>, as recording it answered",
+    },
+    "job_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+    "token_id": {"type": "string", "pattern": "^[0-9a-f]{16}$"},
+}
+"""How each path parameter of the API is spelled, by its name in the routes."""
 
 
 def openapi_properties(converter: Any, field: fields.Field[Any], **kwargs: Any) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any, cast
 
 from flask import Response, current_app, send_file
@@ -12,7 +13,9 @@ from web.calls import principal
 from web.jobs import JobRegistry, JobState
 from web.resource import API_PREFIX, Decorator, Resource
 
-resource = Resource("jobs", "Long work started by a request: its progress, result and file")
+resource = Resource(
+    "jobs", "Long work started by a request: its progress, result and file", roles=False
+)
 
 JOBS = "ledger.jobs"
 MAX_WAIT_SECONDS = 10.0
@@ -98,7 +101,7 @@ def job(query: dict[str, Any], job_id: str) -> dict[str, Any]:
     return job_view(jobs().get(job_id, viewer(), wait=query["wait"]))
 
 
-@resource.route("/jobs/<job_id>/file", "GET")
+@resource.route("/jobs/<job_id>/file", "GET", answers=[HTTPStatus.CONFLICT])
 @FILE_DOC
 @resource.response(200)
 def job_file(job_id: str) -> Response:

@@ -3,6 +3,7 @@ chain kept outside the database."""
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from flask import Response, current_app
@@ -168,7 +169,7 @@ def verify_against_digest(kept: Digest, query: dict[str, Any]) -> dict[str, obje
     return verify_digest(ledger(), kept, query.get("trusted_public_key")).to_dict()
 
 
-@resource.route("/ledger/verifications", "POST")
+@resource.route("/ledger/verifications", "POST", answers=[HTTPStatus.TOO_MANY_REQUESTS])
 @requires(Action.AUDIT)
 @resource.arguments(VerificationIn, required=False)
 @resource.response(202, JobOut, headers=LOCATION)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from marshmallow import Schema, fields, validate
@@ -11,7 +12,7 @@ from ledger.periods import parse_period
 from projections.queries import employee, employees, scorecard, scorecards
 from projections.views import EmployeesView, ScorecardsView
 from web.auth import requires
-from web.fields import key_field, short_text
+from web.fields import key_field, period_field, short_text
 from web.read_models import await_views, min_position_field, scope_of_lists, source
 from web.resource import Resource
 from web.scorecards import ScorecardOut
@@ -28,11 +29,7 @@ class EmployeeQuery(Schema):
 
 
 class ScorecardQuery(EmployeeQuery):
-    period = fields.String(
-        required=True,
-        validate=validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"),
-        metadata={"description": "FY2026-Q3, or FY2026 for the whole cycle"},
-    )
+    period = period_field(required=True)
     rating = fields.Integer(validate=validate.Range(0, 1000))
 
 
@@ -57,7 +54,7 @@ class ScorecardPage(Schema):
     next = fields.String(allow_none=True, required=True)
 
 
-@resource.route("/employees", "GET")
+@resource.route("/employees", "GET", answers=[HTTPStatus.CONFLICT])
 @requires(Action.BROWSE)
 @resource.arguments(EmployeeQuery, location="query")
 @resource.response(200, EmployeePage)
@@ -73,7 +70,7 @@ def list_employees(query: dict[str, Any]) -> dict[str, Any]:
     return {"items": list(page.items), "next": page.next}
 
 
-@resource.route("/scorecards", "GET")
+@resource.route("/scorecards", "GET", answers=[HTTPStatus.CONFLICT])
 @requires(Action.BROWSE)
 @resource.arguments(ScorecardQuery, location="query")
 @resource.response(200, ScorecardPage)

@@ -9,7 +9,7 @@ from marshmallow import Schema, fields
 from ledger.domain.access import Action
 from web.auth import requires
 from web.calls import Answer, answer, context, ledger, tagged
-from web.fields import DecimalText, Number, long_text, reason_field, short_text
+from web.fields import DecimalText, Number, long_text, required_reason, short_text
 from web.resource import ETAG, Resource
 from web.schemas import WrittenSchema
 
@@ -22,17 +22,17 @@ LOG = f"the plan's measurement log (the ETag of GET {PLAN}/measurements)"
 class MeasurementSchema(Schema):
     value = Number(required=True)
     effective_date = fields.Date(required=True, metadata={"description": "the day it is about"})
-    source = short_text(load_default="manual")
+    source = short_text(load_default="manual", blank=False)
     note = long_text(load_default="")
 
 
 class CorrectionSchema(Schema):
     value = Number(required=True)
-    reason = reason_field(metadata={"description": "why; required"})
+    reason = required_reason()
 
 
 class VoidSchema(Schema):
-    reason = reason_field(metadata={"description": "why; required"})
+    reason = required_reason()
 
 
 class MeasurementOut(Schema):

@@ -89,8 +89,10 @@ class StrictParser(FlaskParser):
     }
 
     def load_json(self, req: flask.Request, schema: ma.Schema) -> Any:
-        document = json_body()
-        return core.missing if document is None else document
+        """The body's document; missing only when there is no body (a JSON null is refused)."""
+        if not req.get_data(cache=True).strip():
+            return core.missing
+        return json_body()
 
     def pre_load(
         self, location_data: Any, *, schema: ma.Schema, req: flask.Request, location: str

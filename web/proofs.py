@@ -35,7 +35,9 @@ class InclusionQuery(Schema):
 
 
 class ConsistencyQuery(Schema):
-    from_size = tree_size(required=True, data_key="from")
+    from_size = fields.Integer(
+        required=True, data_key="from", validate=validate.Range(1, MAX_POSITION)
+    )
     to_size = tree_size(data_key="to", metadata={"description": "default: the current tree"})
 
 
@@ -70,7 +72,7 @@ class PublicKeyOut(Schema):
     public_key = fields.String(required=True, metadata={"description": "Ed25519, hex"})
 
 
-@resource.route("/ledger/tree-head", "GET")
+@resource.route("/ledger/tree-head", "GET", answers=(422,))
 @requires(Action.BROWSE)
 @resource.arguments(TreeHeadQuery, location="query")
 @resource.response(200, TreeHeadOut)
@@ -80,7 +82,7 @@ def tree_head(query: dict[str, Any]) -> dict[str, object]:
     return SignedTreeHead.of(head).signed(settings()).to_dict()
 
 
-@resource.route("/ledger/proofs/inclusion", "GET")
+@resource.route("/ledger/proofs/inclusion", "GET", answers=(404, 422))
 @requires(Action.AUDIT)
 @resource.arguments(InclusionQuery, location="query")
 @resource.response(200, InclusionOut)
@@ -89,7 +91,7 @@ def inclusion(query: dict[str, Any]) -> dict[str, object]:
     return ledger().tree.inclusion(query["position"], query.get("tree_size")).to_dict()
 
 
-@resource.route("/ledger/proofs/consistency", "GET")
+@resource.route("/ledger/proofs/consistency", "GET", answers=(422,))
 @requires(Action.AUDIT)
 @resource.arguments(ConsistencyQuery, location="query")
 @resource.response(200, ConsistencyOut)
@@ -98,7 +100,7 @@ def consistency(query: dict[str, Any]) -> dict[str, object]:
     return ledger().tree.consistency(query["from_size"], query.get("to_size")).to_dict()
 
 
-@resource.route("/ledger/public-key", "GET")
+@resource.route("/ledger/public-key", "GET", answers=(404,))
 @requires(Action.BROWSE)
 @resource.response(200, PublicKeyOut)
 def public_key() -> dict[str, str]:

@@ -13,7 +13,7 @@ from ledger.domain.access import Action
 from ledger.domain.review import Review
 from web.auth import requires
 from web.calls import Answer, answer, context, ledger, tagged
-from web.fields import DecimalText, long_text, reason_field
+from web.fields import DecimalText, long_text, required_reason
 from web.resource import Resource
 from web.schemas import WrittenSchema
 
@@ -28,11 +28,11 @@ class FinalizeSchema(Schema):
 
 class CalibrateSchema(Schema):
     rating = fields.Integer(strict=True, required=True, validate=validate.Range(-1000, 1000))
-    reason = reason_field(metadata={"description": "why; required"})
+    reason = required_reason()
 
 
 class ReopenSchema(Schema):
-    reason = reason_field(metadata={"description": "why; required"})
+    reason = required_reason()
 
 
 class RevisionOut(Schema):

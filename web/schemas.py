@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, post_load, validate
 
 from ledger.domain.definitions import Weights
-from web.fields import Number, reason_field
+from web.fields import Number, reason_field, required_reason
 
 
 class WrittenSchema(Schema):
@@ -54,4 +54,4 @@ class ReasonSchema(Schema):
 
 
 class ReasonRequiredSchema(Schema):
-    reason = reason_field(metadata={"description": "why; required"})
+    reason = required_reason()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from http import HTTPStatus
 from typing import Any
 
 from flask import Response
@@ -78,7 +79,9 @@ class ScorecardOut(Schema):
     kras = fields.List(fields.Nested(KraScoreOut), required=True)
 
 
-@resource.route("/employees/<employee_id>/scorecards/<period>", "GET")
+@resource.route(
+    "/employees/<employee_id>/scorecards/<period>", "GET", answers=[HTTPStatus.CONFLICT]
+)
 @requires(Action.READ)
 @resource.arguments(ScorecardQuery(), location="query")
 @resource.response(200, ScorecardOut)

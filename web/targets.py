@@ -10,7 +10,7 @@ from ledger.domain.access import Action
 from ledger.values import TargetSpec
 from web.auth import requires
 from web.calls import Answer, answer, context, ledger
-from web.fields import Number, quarter_field, reason_field, short_text
+from web.fields import Number, quarter_field, required_reason, short_text
 from web.resource import Resource
 from web.schemas import WrittenSchema
 
@@ -23,7 +23,7 @@ class TargetChangeSchema(Schema):
     target = Number(required=True)
     threshold = Number(load_default=None, allow_none=True)
     stretch = Number(load_default=None, allow_none=True)
-    reason = reason_field(metadata={"description": "why; required"})
+    reason = required_reason()
     approved_by = short_text(load_default=None, allow_none=True)
 
     @post_load

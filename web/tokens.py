@@ -6,10 +6,10 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from ledger.domain.access import Action, Role
+from ledger.domain.access import NAME_PATTERN, NAME_RULE, Action, Role
 from web.auth import requires
 from web.calls import Answer, answer, context, ledger
-from web.fields import key_field, reason_field, short_text
+from web.fields import key_field, required_reason
 from web.resource import Resource
 
 resource = Resource("tokens", "Bearer tokens, granted and revoked as ledger events (admins)")
@@ -18,7 +18,11 @@ ROLES = [role.value for role in Role]
 
 
 class GrantSchema(Schema):
-    name = short_text(required=True, metadata={"description": "whom the token is for"})
+    name = fields.String(
+        required=True,
+        validate=validate.Regexp(f"^{NAME_PATTERN.pattern}$", error=NAME_RULE),
+        metadata={"description": "whom the token is for"},
+    )
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     employee_id = key_field(
         load_default=None,
@@ -28,7 +32,7 @@ class GrantSchema(Schema):
 
 
 class RevokeSchema(Schema):
-    reason = reason_field(metadata={"description": "why; required"})
+    reason = required_reason()
 
 
 class IssuedOut(Schema):
@@ -55,7 +59,7 @@ class TokenListOut(Schema):
     next = fields.String(allow_none=True, required=True)
 
 
-@resource.route("/tokens", "POST")
+@resource.route("/tokens", "POST", answers=(404, 409, 422))
 @requires(Action.MANAGE_TOKENS)
 @resource.arguments(GrantSchema)
 @resource.response(201, IssuedOut)
@@ -78,7 +82,7 @@ def listing() -> dict[str, Any]:
     return {"items": entries, "next": None}
 
 
-@resource.write("/tokens/<token_id>", "DELETE")
+@resource.write("/tokens/<token_id>", "DELETE", answers=(404,))
 @requires(Action.MANAGE_TOKENS)
 @resource.arguments(RevokeSchema)
 @resource.response(200)

@@ -123,3 +123,60 @@ def test_every_operation_answers_as_documented_and_never_with_5xx(
             assert jobs.join(JOB_SECONDS), "a job started by the request did not end"
 
         answers_as_documented()
+
+
+@pytest.fixture(scope="module")
+def document(contract_app: Flask) -> dict[str, Any]:
+    answer = contract_app.test_client().get("/api/v1/openapi.json")
+    assert answer.status_code == 200
+    document: dict[str, Any] = answer.get_json()
+    return document
+
+
+def operations_of(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method != "parameters":
+                yield method.upper(), path, operation
+
+
+def test_every_operation_documents_401_and_503_and_every_write_412(
+    document: dict[str, Any],
+) -> None:
+    for method, path, operation in operations_of(document):
+        answers = set(operation["responses"])
+        assert {"401", "503"} <= answers, f"{method} {path}"
+        if any(p["name"] == "If-Match" for p in operation.get("parameters", [])):
+            assert {"409", "412", "422"} <= answers, f"{method} {path}"
+
+
+def test_path_parameters_state_the_spelling_of_keys_periods_and_measurement_ids(
+    document: dict[str, Any],
+) -> None:
+    item = document["paths"]["/api/v1/measurements/{measurement_id}/voids"]
+    (parameter,) = item["parameters"]
+    assert re.fullmatch(parameter["schema"]["pattern"], "E1001:FY2026:7")
+    assert not re.fullmatch(parameter["schema"]["pattern"], "E1001:FY2026:0")
+    review = document["paths"]["/api/v1/employees/{employee_id}/reviews/{period}"]["parameters"]
+    period = next(p for p in review if p["name"] == "period")["schema"]["pattern"]
+    assert re.fullmatch(period, "FY2026-Q3")
+    assert re.fullmatch(period, "FY2026")
+    assert not re.fullmatch(period, "FY 2026")
+
+
+def test_a_reason_always_required_is_required_and_not_blank(document: dict[str, Any]) -> None:
+    void = document["components"]["schemas"]["Void"]
+    assert void["required"] == ["reason"]
+    assert not re.search(void["properties"]["reason"]["pattern"], "   ")
+
+
+def test_decimals_are_strings_in_responses_and_bounded_in_requests(
+    document: dict[str, Any],
+) -> None:
+    schemas = document["components"]["schemas"]
+    assert schemas["TargetRevisionOut"]["properties"]["target"]["type"] == "string"
+    text, number = schemas["Measurement"]["properties"]["value"]["oneOf"]
+    assert re.fullmatch(text["pattern"], "-123456789012345.123456")
+    assert not re.fullmatch(text["pattern"], "1e3")
+    assert number["maximum"] == 10**15
+    assert number["exclusiveMaximum"] is True
