@@ -32,6 +32,10 @@ commit as one, so a crash can only lose the latest pages whole, and the rebuild 
 before them."""
 
 
+QUIET_PAGES = 50
+"""Pages without an event of the view it may pass before its tracking row moves."""
+
+
 def begin(conn: Connection, view: View, target: Target) -> int:
     """Mark the view as rebuilding; start a shadow copy or resume the one begun before."""
     with conn.transaction():
@@ -92,11 +96,14 @@ class Builder:
         self.target = shadow_target(view)
         self.topics = frozenset(view.topics)
         self.position = 0
+        self.reached = 0
+        self.quiet = 0
         self.done = 0
 
     def begin(self) -> None:
         """Start or resume the shadow copy; ``done`` counts the events already behind it."""
-        self.position = begin(self.conn, self.view, self.target)
+        self.position = self.reached = begin(self.conn, self.view, self.target)
+        self.quiet = 0
         self.done = self.source.count(self.conn.cursor(), 0, self.position)
 
     def total(self) -> int:
@@ -105,23 +112,33 @@ class Builder:
 
     def apply(self, page: Page) -> Applied:
         """Apply the page's events of the view's topics past its position, in one
-        transaction with the tracking row; raise ViewFailed if the view cannot."""
-        if page.last_position <= self.position:
+        transaction with the tracking row; raise ViewFailed if the view cannot.
+
+        A page with none of the view's events moves the tracking row only now and then
+        (and at the head): the next page that commits moves it past both.
+        """
+        if page.last_position <= self.reached:
             return Applied(0)
         events = [event for event in page.events if self._wants(event)]
         passed = page.read
-        if page.after < self.position:
-            passed = self.source.count(self.conn.cursor(), self.position, page.last_position)
-        try:
-            if not self._commit(events, page.last_position):
+        if page.after < self.reached:
+            passed = self.source.count(self.conn.cursor(), self.reached, page.last_position)
+        self.quiet = 0 if events else self.quiet + 1
+        if events or not page.full or self.quiet >= QUIET_PAGES:
+            if not self._committed(events, page.last_position):
                 return Applied(0, stale=True)
+            self.position = page.last_position
+        self.reached = page.last_position
+        self.done += passed
+        return Applied(passed)
+
+    def _committed(self, events: Sequence[PositionedEvent], last_position: int) -> bool:
+        try:
+            return self._commit(events, last_position)
         except Exception as error:
             if self.conn.broken or self.conn.closed:
                 raise
             raise self._located(events, error) from error
-        self.position = page.last_position
-        self.done += passed
-        return Applied(passed)
 
     def finish(self, stop: Event | None) -> bool:
         """Settle and swap in; False if stopped before the swap."""
@@ -130,7 +147,7 @@ class Builder:
         )
 
     def _wants(self, event: PositionedEvent) -> bool:
-        return event.position > self.position and (not self.topics or event.topic in self.topics)
+        return event.position > self.reached and (not self.topics or event.topic in self.topics)
 
     def _commit(self, events: Sequence[PositionedEvent], last_position: int) -> bool:
         with self.conn.transaction():

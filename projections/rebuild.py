@@ -73,7 +73,7 @@ def rebuild(
         total = builder.total()
         while True:
             try:
-                page = source.read(conn.cursor(), builder.position, page_size, view.topics)
+                page = source.read(conn.cursor(), builder.reached, page_size, view.topics)
             except EventNotDecoded as error:
                 raise unread(error) from error
             if builder.apply(page).stale:

@@ -10,7 +10,8 @@ import pytest
 
 from ledger.application import LedgerApp
 from ledger.domain import Employee
-from projections import EventSource, ViewFailed, rebuild, rebuild_views
+from projections import EventSource, ViewFailed, rebuild, rebuild_views, view_status
+from projections.builder import QUIET_PAGES
 from projections.leadership import Leadership
 from projections.views.topics import topic
 from tests.integration.projections.event_log import EventLog
@@ -18,6 +19,7 @@ from tests.integration.projections.projection_support import (
     assert_exactly_the_ledger,
     contents,
     ledger_topics,
+    register,
     register_and_promote,
 )
 
@@ -36,6 +38,21 @@ def test_views_rebuilt_together_each_hold_every_event_of_their_topics_once(
     assert_exactly_the_ledger(contents(conninfo, every.name), conninfo)
     wanted = [p for p, name in ledger_topics(conninfo).items() if name == REGISTERED]
     assert contents(conninfo, registered.name).positions == wanted
+
+
+def test_a_view_whose_events_are_rare_holds_each_once_after_many_quiet_pages(
+    own_app: LedgerApp, conninfo: str
+) -> None:
+    register(own_app, QUIET_PAGES + 5)
+    register_and_promote(own_app, 2)
+    changed = EventLog("changed", topics=(topic(Employee.ProfileChanged),))
+
+    rebuild_views(own_app, [changed, EventLog("every_event")], page_size=1)
+
+    wanted = [p for p, name in ledger_topics(conninfo).items() if name == changed.topics[0]]
+    assert len(wanted) == 2
+    assert contents(conninfo, changed.name).positions == wanted
+    assert {s.position for s in view_status(own_app, [changed])} == {own_app.head_position()}
 
 
 def test_views_stopped_at_different_positions_each_resume_from_their_own(
