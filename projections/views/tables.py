@@ -88,8 +88,13 @@ _HAS_KEY = sql.SQL(
 )
 
 
+_SORT_MEMORY = sql.SQL("SET LOCAL maintenance_work_mem = '256MB'")
+"""Enough for the sorts of a million rows' indexes to stay in memory, for this transaction."""
+
+
 def build_indexes(cursor: Cursor[DictRow], table: Table, tables: TableNames) -> None:
     """Give a table loaded without them its primary key and every index it lacks."""
+    cursor.execute(_SORT_MEMORY)
     for statement in table.index_ddl(tables, table.all_indexes):
         cursor.execute(statement)
     row = cursor.execute(_HAS_KEY, (tables[table.name].as_string(cursor),)).fetchone()
