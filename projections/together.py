@@ -131,6 +131,8 @@ def _run(threads: Sequence[Thread], stop: Event) -> None:
 
 def named(error: BaseException, view: View) -> BaseException:
     """A view's failure, saying which view it is."""
-    if isinstance(error, ViewFailed) and not str(error).startswith(f"view {view.name}:"):
-        return ViewFailed(f"view {view.name}: {error}", error.position)
-    return error
+    if not isinstance(error, ViewFailed) or str(error).startswith(f"view {view.name}:"):
+        return error
+    failure = ViewFailed(f"view {view.name}: {error}", error.position)
+    failure.__cause__ = error.__cause__
+    return failure
