@@ -8,7 +8,7 @@ from projections.errors import (
     TrackingConflict,
     ViewFailed,
 )
-from projections.rebuild import Progress, rebuild, rebuild_view, request_rebuild
+from projections.rebuild import Progress, rebuild, rebuild_view, rebuild_views, request_rebuild
 from projections.runner import Outcome, Runner, RunnerOptions
 from projections.schema import CHANNEL, SCHEMA, init_projections
 from projections.source import EventSource, Page
@@ -44,6 +44,7 @@ __all__ = [
     "init_projections",
     "rebuild",
     "rebuild_view",
+    "rebuild_views",
     "request_rebuild",
     "run_worker",
     "view_status",

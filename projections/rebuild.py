@@ -4,12 +4,14 @@ Readers keep reading the live tables, frozen at the live position, while the sha
 is built. The swap drops the live tables, renames the shadow ones and moves the tracking
 row to the shadow's position and the view's new version, all in one transaction.
 Each shadow page commits with a tracking row of its own, so an interrupted rebuild
-resumes where it stopped.
+resumes where it stopped. A runner rebuilds its view on its own session; from here and
+now, several views are rebuilt together from one read of the ledger (see ``together``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
+from contextlib import ExitStack
 from threading import Event
 from uuid import UUID
 
@@ -17,16 +19,16 @@ from eventsourcing.application import Application
 from eventsourcing.postgres import PostgresDatastore
 
 from projections import tracking
+from projections.builder import Builder, Progress, unread
 from projections.connection import Connection, conninfo_of, session
-from projections.errors import LeadershipUnavailable, TrackingConflict
+from projections.errors import EventNotDecoded, LeadershipUnavailable
 from projections.leadership import Leadership
-from projections.page import Target, apply_next_page
 from projections.schema import init_projections
 from projections.source import EventSource, ledger_recorder
-from projections.swap import swap
-from projections.view import LIVE, SHADOW, View, check_view
+from projections.together import build_together
+from projections.view import LIVE, View, check_view
 
-Progress = Callable[[int, int], None]
+__all__ = ["Progress", "ensure", "rebuild", "rebuild_view", "rebuild_views", "request_rebuild"]
 
 
 def ensure(conn: Connection, view: View) -> bool:
@@ -62,73 +64,26 @@ def rebuild(
 ) -> bool:
     """Rebuild ``view`` from position 0 and swap it in; False if stopped before the swap.
 
-    The caller holds the view's leadership on ``conn``.
+    The caller holds the view's leadership on ``conn``, which reads the pages too.
     """
     check_view(view)
-    target = Target(tracking.shadow_key(view.name), SHADOW, view.version)
-    position = _begin(conn, view, target)
-    total, done = _counts(conn, source, position)
+    builder = Builder(conn, source, view)
     while True:
-        result = apply_next_page(conn, source, view, target, page_size)
-        if result.stale:
-            position = _begin(conn, view, target)
-            total, done = _counts(conn, source, position)
-            continue
-        done += _done(conn, source, view, result.applied, position, result.position)
-        position = result.position
-        if progress is not None:
-            progress(done, max(total, done))
-        if result.caught_up:
-            break
-        if stop is not None and stop.is_set():
-            return False
-    return _settle(conn, view, target, stop) and swap(conn, view, target, stop)
-
-
-def _settle(conn: Connection, view: View, target: Target, stop: Event | None) -> bool:
-    """Let the view finish what its pages left for later, a transaction at a time."""
-    while True:
-        with conn.transaction():
-            cursor = conn.cursor()
-            row = tracking.lock(cursor, target.key)
-            if row is None or row.version != target.version:
-                raise TrackingConflict(f"{target.key}: the shadow tracking row changed")
-            if view.settle(cursor, target.tables, row.position):
-                return True
-        if stop is not None and stop.is_set():
-            return False
-
-
-def _begin(conn: Connection, view: View, target: Target) -> int:
-    """Mark the view as rebuilding; start a shadow copy or resume the one begun before."""
-    with conn.transaction():
-        cursor = conn.cursor()
-        if tracking.lock(cursor, view.name) is None:
-            view.reset(cursor, LIVE)
-            tracking.start(cursor, view.name, 0, view.version, "rebuilding")
-        else:
-            tracking.set_status(cursor, view.name, "rebuilding")
-        shadow = tracking.lock(cursor, target.key)
-        if shadow and shadow.version == view.version and not view.missing_tables(cursor, SHADOW):
-            return shadow.position
-        view.reset(cursor, SHADOW)
-        tracking.start(cursor, target.key, 0, view.version, "rebuilding")
-        return 0
-
-
-def _counts(conn: Connection, source: EventSource, position: int) -> tuple[int, int]:
-    cursor = conn.cursor()
-    head = source.head(cursor)
-    return source.count(cursor, 0, head), source.count(cursor, 0, position)
-
-
-def _done(
-    conn: Connection, source: EventSource, view: View, applied: int, before: int, after: int
-) -> int:
-    """Events passed by a page: those applied, or with a topic filter all those read past."""
-    if not view.topics:
-        return applied
-    return source.count(conn.cursor(), before, after)
+        builder.begin()
+        total = builder.total()
+        while True:
+            try:
+                page = source.read(conn.cursor(), builder.reached, page_size, view.topics)
+            except EventNotDecoded as error:
+                raise unread(error) from error
+            if builder.apply(page).stale:
+                break
+            if progress is not None:
+                progress(builder.done, max(total, builder.done))
+            if not page.full:
+                return builder.finish(stop)
+            if stop is not None and stop.is_set():
+                return False
 
 
 def rebuild_view(
@@ -144,14 +99,39 @@ def rebuild_view(
     Raises LeadershipUnavailable while a runner elsewhere holds the view: ask that runner
     with ``request_rebuild`` instead.
     """
+    if rebuild_views(app, [view], page_size=page_size, progress=progress, wait=wait):
+        raise LeadershipUnavailable(f"view {view.name} is held by a running runner")
+
+
+def rebuild_views(
+    app: Application[UUID],
+    views: Sequence[View],
+    *,
+    page_size: int = 2000,
+    progress: Progress | None = None,
+    wait: float = 0.0,
+    stop: Event | None = None,
+) -> list[str]:
+    """Rebuild the views together, from one read of the ledger, each as its leader for
+    the while; the names of those a runner elsewhere holds, left to it (see
+    ``request_rebuild``). ``progress`` follows the view furthest behind."""
+    for view in views:
+        check_view(view)
     conninfo = conninfo_of(ledger_recorder(app).datastore)
     init_projections(conninfo)
-    leadership = Leadership(conninfo, view.name)
-    conn = leadership.acquire(Event(), timeout=wait)
-    if conn is None:
-        raise LeadershipUnavailable(f"view {view.name} is held by a running runner")
-    with conn:
-        rebuild(conn, EventSource.of(app), view, page_size=page_size, progress=progress)
+    source = EventSource.of(app)
+    held: list[str] = []
+    with ExitStack() as sessions:
+        builders = []
+        for view in views:
+            conn = Leadership(conninfo, view.name).acquire(Event(), timeout=wait)
+            if conn is None:
+                held.append(view.name)
+                continue
+            builders.append(Builder(sessions.enter_context(conn), source, view))
+        if builders:
+            build_together(conninfo, builders, page_size=page_size, progress=progress, stop=stop)
+    return held
 
 
 def request_rebuild(target: PostgresDatastore | str, view_name: str) -> bool:

@@ -24,12 +24,15 @@ class Page:
     """Events after a position, and the position a view stands at once it has them.
 
     ``last_position`` is the last position read when the page is full, otherwise the
-    ledger's head when it was read: nothing selected lies between the two.
+    ledger's head when it was read: nothing selected lies between the two. ``read``
+    counts the events of every topic the page passed, ``after`` its starting point.
     """
 
     events: tuple[PositionedEvent, ...]
     last_position: int
     full: bool
+    read: int = 0
+    after: int = 0
 
 
 def ledger_recorder(app: Application[UUID]) -> LedgerRecorder:
@@ -116,7 +119,8 @@ class EventSource:
         self._verify(cursor, after, rows)
         events = tuple(self._decoded(row) for row in rows if row["state"] is not None)
         full = len(rows) == limit
-        return Page(events, rows[-1]["position"] if full else max(head, after), full)
+        last = rows[-1]["position"] if full else max(head, after)
+        return Page(events, last, full, len(rows), after)
 
     def _verify(self, cursor: Cursor[DictRow], after: int, rows: Sequence[DictRow]) -> None:
         """Each row's chain link follows from the one before, and the bytes of each row

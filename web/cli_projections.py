@@ -12,7 +12,7 @@ from tqdm import tqdm
 from ledger.application import LedgerApp
 from ledger.bootstrap import open_ledger
 from ledger.config import Settings
-from projections import LeadershipUnavailable, View, rebuild_view, request_rebuild, run_worker
+from projections import View, rebuild_views, request_rebuild, run_worker
 from projections import view_status as read_status
 from projections.catalog import all_views
 from web.stopping import StopSignals
@@ -61,25 +61,25 @@ def run(settings: Settings, names: tuple[str, ...]) -> None:
 @click.pass_obj
 def rebuild(settings: Settings, names: tuple[str, ...]) -> None:
     """Rebuild the views (default: all) from the first event, into shadow tables swapped in
-    at the end; readers keep the old rows meanwhile. A view held by a running worker is
-    handed to that worker."""
+    at the end; readers keep the old rows meanwhile. The views are rebuilt together, from
+    one read of the ledger. A view held by a running worker is handed to that worker."""
     with open_ledger(settings) as ledger:
-        for view in chosen_views(ledger, names):
-            rebuild_one(ledger, view)
+        rebuild_together(ledger, chosen_views(ledger, names))
 
 
-def rebuild_one(ledger: LedgerApp, view: View) -> None:
-    with tqdm(desc=view.name, unit="event", unit_scale=True) as bar:
+def rebuild_together(ledger: LedgerApp, views: Sequence[View]) -> None:
+    """One bar for them all: the events behind the view furthest behind."""
+    click.echo(f"rebuilding {', '.join(view.name for view in views)}", err=True)
+    with tqdm(desc="rebuild", unit="event", unit_scale=True) as bar:
 
         def progress(done: int, total: int) -> None:
             bar.total = total
             bar.update(done - bar.n)
 
-        try:
-            rebuild_view(ledger, view, progress=progress)
-        except LeadershipUnavailable:
-            request_rebuild(ledger.records.datastore, view.name)
-            bar.write(f"{view.name}: a running worker holds it and was asked to rebuild it")
+        held = rebuild_views(ledger, views, progress=progress)
+        for name in held:
+            request_rebuild(ledger.records.datastore, name)
+            bar.write(f"{name}: a running worker holds it and was asked to rebuild it")
 
 
 @projections.command("status")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from uuid import UUID
 
@@ -15,13 +15,13 @@ from ledger.domain.employee import Employee
 from ledger.domain.measurements import MeasurementLog
 from ledger.domain.plan import Plan
 from ledger.domain.review import Review
-from projections.view import PositionedEvent, Statement, TableNames, View
+from projections.view import LIVE, PositionedEvent, Statement, TableNames, View
 from projections.views.changes import Described, Lookup, Measured, describe, owner_of
-from projections.views.documents import compact
+from projections.views.documents import Json, changes_text
 from projections.views.history import History
 from projections.views.ids import cycle_id_of, plan_id
 from projections.views.states import DEFAULT_CAPACITY, AggregateStates
-from projections.views.tables import Column, Index, Table, append
+from projections.views.tables import Column, Index, Table, append, build_indexes
 from projections.views.topics import event_type, topics_of
 
 AUDIT_TRAIL = Table(
@@ -56,6 +56,8 @@ AUDIT_TRAIL = Table(
         Index("audit_trail_by_time", ("recorded_at",)),
     ),
 )
+LOADING_INDEXES = ("audit_trail_by_measurement",)
+"""What a rebuild's pages read the shadow table by: the other indexes come once loaded."""
 TRACKED = frozenset(topics_of(Employee, ReviewCycle, Plan, Review))
 """Topics of the aggregates whose state before each event the trail compares with.
 
@@ -83,11 +85,15 @@ def entry_row(event: PositionedEvent, described: Described) -> tuple[object, ...
         described.measurement_id,
         described.period,
         described.effective_date,
-        compact(described.changes),
+        _document(described.changes),
         event.event_hash,
         event.originator_id,
         event.originator_version,
     )
+
+
+def _document(changes: Mapping[str, dict[str, Json]] | str) -> str:
+    return changes if isinstance(changes, str) else changes_text(changes)
 
 
 def context_of(page: Sequence[PositionedEvent]) -> Iterable[UUID]:
@@ -141,7 +147,14 @@ class AuditTrailView(View):
         self.states = AggregateStates(history, capacity)
 
     def ddl(self, tables: TableNames) -> Sequence[Statement]:
-        return AUDIT_TRAIL.ddl(tables)
+        if tables == LIVE:
+            return AUDIT_TRAIL.ddl(tables)
+        return AUDIT_TRAIL.loading_ddl(tables, LOADING_INDEXES)
+
+    def settle(self, cursor: Cursor[DictRow], tables: TableNames, position: int) -> bool:
+        """Index the shadow table, loaded with only what its pages read it by."""
+        build_indexes(cursor, AUDIT_TRAIL, tables)
+        return True
 
     def apply(
         self, cursor: Cursor[DictRow], page: Sequence[PositionedEvent], tables: TableNames

@@ -44,6 +44,35 @@ def compact(document: Json | Mapping[str, object]) -> str:
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+_quoted = json.encoder.encode_basestring
+
+
+def value_text(value: Json) -> str:
+    """The JSON text of one JSON-ready value: texts and nulls without the general encoder."""
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        text: str = _quoted(value)
+        return text
+    return compact(value)
+
+
+def changes_text(changes: Mapping[str, Mapping[str, Json]]) -> str:
+    """The JSON text of changes ``{field: {"from": ..., "to": ...}}``, as ``compact`` has it.
+
+    The audit trail writes one per event: built directly, it costs a fraction of the
+    general encoder's time.
+    """
+    fields = [f"{_quoted(name)}:{_change_text(change)}" for name, change in sorted(changes.items())]
+    return "{" + ",".join(fields) + "}"
+
+
+def _change_text(change: Mapping[str, Json]) -> str:
+    if len(change) != 2 or "from" not in change or "to" not in change:
+        return compact(change)
+    return f'{{"from":{value_text(change["from"])},"to":{value_text(change["to"])}}}'
+
+
 def instant(value: datetime) -> str:
     """An instant in UTC, ISO 8601: the same text whatever the session's time zone."""
     return value.astimezone(UTC).isoformat()

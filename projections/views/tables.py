@@ -39,6 +39,19 @@ class Table:
         return tuple(column.name for column in self.columns)
 
     def ddl(self, tables: TableNames) -> list[Statement]:
+        return [self._create(tables, keyed=True), *self.index_ddl(tables, self.all_indexes)]
+
+    @property
+    def all_indexes(self) -> tuple[Index, ...]:
+        return (*self.unique, *self.indexes)
+
+    def loading_ddl(self, tables: TableNames, kept: Collection[str]) -> list[Statement]:
+        """The table without its primary key and with only the indexes named in ``kept``:
+        for a bulk load, the others built once loaded (see ``build_indexes``)."""
+        chosen = tuple(index for index in self.all_indexes if index.name in kept)
+        return [self._create(tables, keyed=False), *self.index_ddl(tables, chosen)]
+
+    def _create(self, tables: TableNames, keyed: bool) -> Statement:
         definitions = [
             sql.SQL("{} {}{}").format(
                 sql.Identifier(column.name),
@@ -47,20 +60,50 @@ class Table:
             )
             for column in self.columns
         ]
-        definitions.append(sql.SQL("PRIMARY KEY ({})").format(_names(self.key)))
-        create = sql.SQL("CREATE TABLE {} ({})").format(
+        if keyed:
+            definitions.append(sql.SQL("PRIMARY KEY ({})").format(_names(self.key)))
+        return sql.SQL("CREATE TABLE {} ({})").format(
             tables[self.name], sql.SQL(", ").join(definitions)
         )
-        indexes: list[Statement] = [
-            sql.SQL("CREATE {}INDEX {} ON {} ({})").format(
+
+    def index_ddl(self, tables: TableNames, indexes: Sequence[Index]) -> list[Statement]:
+        return [
+            sql.SQL("CREATE {}INDEX IF NOT EXISTS {} ON {} ({})").format(
                 sql.SQL("UNIQUE " if index in self.unique else ""),
                 tables.local(index.name),
                 tables[self.name],
                 _names(index.columns),
             )
-            for index in (*self.unique, *self.indexes)
+            for index in indexes
         ]
-        return [create, *indexes]
+
+    def key_name(self, tables: TableNames) -> sql.Identifier:
+        """The primary key's name: the one PostgreSQL gives it, once the table is live."""
+        return tables.local(f"{self.name}_pkey")
+
+
+_HAS_KEY = sql.SQL(
+    "SELECT EXISTS (SELECT FROM pg_constraint WHERE conrelid = %s::regclass"
+    " AND contype = 'p') AS keyed"
+)
+
+
+_SORT_MEMORY = sql.SQL("SET LOCAL maintenance_work_mem = '256MB'")
+"""Enough for the sorts of a million rows' indexes to stay in memory, for this transaction."""
+
+
+def build_indexes(cursor: Cursor[DictRow], table: Table, tables: TableNames) -> None:
+    """Give a table loaded without them its primary key and every index it lacks."""
+    cursor.execute(_SORT_MEMORY)
+    for statement in table.index_ddl(tables, table.all_indexes):
+        cursor.execute(statement)
+    row = cursor.execute(_HAS_KEY, (tables[table.name].as_string(cursor),)).fetchone()
+    if not (row and row["keyed"]):
+        cursor.execute(
+            sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY ({})").format(
+                tables[table.name], table.key_name(tables), _names(table.key)
+            )
+        )
 
 
 def _names(names: Sequence[str]) -> sql.Composed:

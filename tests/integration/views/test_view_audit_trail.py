@@ -11,6 +11,7 @@ import pytest
 from ledger.application import LedgerApp
 from ledger.domain.access import Role
 from ledger.values import TargetSpec
+from projections import Worker, wait_for
 from projections.queries import (
     AuditEntry,
     AuditFilter,
@@ -19,6 +20,7 @@ from projections.queries import (
     audit_trail,
     stream_audit_trail,
 )
+from projections.views import AuditTrailView, History
 from tests.integration.views.support import (
     HR,
     MANAGER,
@@ -228,3 +230,60 @@ def test_granting_and_revoking_a_token_are_in_the_trail_without_its_hash(
         "left the audit firm",
         {"revoked": FieldChange(False, True)},
     )
+
+
+def test_a_recorded_measurement_shows_its_value_source_and_note_from_null(
+    own_app: LedgerApp, reader: Reader
+) -> None:
+    open_cycle(own_app)
+    ana = seat(own_app, "E1001")
+    note = 'renewals "Q2"\tback\\slash, línea\nnext'
+    own_app.record_measurement(
+        HR,
+        ana.employee_id,
+        ana.cycle_id,
+        "retention",
+        value=Decimal("87.50"),
+        effective_date=date(2026, 8, 15),
+        source="crm export",
+        note=note,
+    )
+    project(own_app)
+
+    recorded = only(reader, "MeasurementLog.MeasurementRecorded")
+
+    assert recorded.changes == {
+        "value": FieldChange(None, "87.50"),
+        "source": FieldChange(None, "crm export"),
+        "note": FieldChange(None, note),
+    }
+
+
+def test_a_rebuilt_trail_has_the_key_and_indexes_of_a_new_one(
+    own_app: LedgerApp, conninfo: str, reader: Reader
+) -> None:
+    open_cycle(own_app)
+    measure(own_app, seat(own_app, "E1001"), "87")
+    with Worker(own_app, [AuditTrailView(History.of(own_app))]):
+        assert wait_for(conninfo, "audit_trail", own_app.head_position(), timeout=30)
+    new = indexes_of(reader, "audit_trail")
+
+    project(own_app, [AuditTrailView(History.of(own_app))])
+
+    assert indexes_of(reader, "audit_trail") == new
+    assert ("audit_trail_pkey", 'PRIMARY KEY ("position")') in constraints_of(reader)
+
+
+def indexes_of(reader: Reader, table: str) -> list[tuple[object, ...]]:
+    return reader.execute(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'projections'"
+        " AND tablename = %s ORDER BY 1",
+        (table,),
+    ).fetchall()
+
+
+def constraints_of(reader: Reader) -> list[tuple[object, ...]]:
+    return reader.execute(
+        "SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = 'projections.audit_trail'::regclass"
+    ).fetchall()

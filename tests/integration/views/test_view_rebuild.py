@@ -9,7 +9,7 @@ import pytest
 from psycopg import sql
 
 from ledger.application import LedgerApp
-from projections import SHADOW, EventSource, Worker, rebuild
+from projections import SHADOW, EventSource, Worker, rebuild, rebuild_views
 from projections.catalog import all_views
 from projections.leadership import Leadership
 from projections.queries import scorecard
@@ -39,6 +39,36 @@ def test_views_followed_live_equal_a_rebuild_from_zero(
     assert rebuilt_by_warm_views == live
     assert all(rows for table, rows in live.items() if table != PENDING.name)
     assert live[PENDING.name] == []
+
+
+@pytest.mark.parametrize("page_size", [9, 500])
+def test_views_rebuilt_together_equal_the_views_followed_live(
+    own_app: LedgerApp, conninfo: str, page_size: int
+) -> None:
+    views = all_views(own_app)
+    with Worker(own_app, views, SMALL_PAGES):
+        Story(own_app, 7).tell(steps=250)
+        assert caught_up(conninfo, views, own_app.head_position())
+    live = snapshot(conninfo, views)
+
+    held = rebuild_views(own_app, all_views(own_app), page_size=page_size)
+
+    assert held == []
+    assert snapshot(conninfo, views) == live
+    assert all(rows for table, rows in live.items() if table != PENDING.name)
+
+
+def test_views_rebuilt_together_with_a_tiny_cache_give_the_same_rows(
+    own_app: LedgerApp, conninfo: str
+) -> None:
+    Story(own_app, 13).tell(steps=200)
+    views = all_views(own_app)
+    project(own_app, views)
+    one_by_one = snapshot(conninfo, views)
+
+    rebuild_views(own_app, all_views(own_app, capacity=2), page_size=11)
+
+    assert snapshot(conninfo, views) == one_by_one
 
 
 def test_views_with_a_tiny_cache_give_the_same_rows(own_app: LedgerApp, conninfo: str) -> None:
