@@ -21,6 +21,7 @@ from web import (
     explanations,
     export_routes,
     health,
+    imports,
     job_routes,
     ledger_routes,
     lists,
@@ -56,6 +57,7 @@ RESOURCES = (
     projection_routes,
     lists,
     audit_trail,
+    imports,
 )
 MAX_BODY_BYTES = 1 << 20
 
