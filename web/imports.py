@@ -34,7 +34,7 @@ resource = Resource("imports", "Spreadsheets in: employees, plans, targets and m
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv"
-JOB_BYTES = 256 * 1024
+JOB_BYTES = 1 << 20
 """A file larger than this is imported as a job: 202, and its report is the job's result."""
 FILE_NAME = re.compile(r'filename="?([^";]{1,200})"?')
 BINARY = {"schema": {"type": "string", "format": "binary"}}

@@ -15,6 +15,7 @@ from ledger.domain.employee import Employee
 from ledger.domain.measurements import MeasurementLog
 from ledger.domain.plan import Plan
 from ledger.domain.review import Review
+from ledger.imports.provenance import provenance_of
 from projections.view import PositionedEvent, Statement, TableNames, View
 from projections.views.changes import Described, Lookup, Measured, describe, owner_of
 from projections.views.documents import compact
@@ -44,6 +45,7 @@ AUDIT_TRAIL = Table(
         Column("event_hash", "text", required=True),
         Column("aggregate_uuid", "uuid", required=True),
         Column("aggregate_version", "integer", required=True),
+        Column("provenance", "jsonb"),
     ),
     key=("position",),
     indexes=(
@@ -87,7 +89,14 @@ def entry_row(event: PositionedEvent, described: Described) -> tuple[object, ...
         event.event_hash,
         event.originator_id,
         event.originator_version,
+        _provenance(domain_event),
     )
+
+
+def _provenance(domain_event: object) -> str | None:
+    """Where an imported event came from (import, file, sheet, row); None for the others."""
+    found = provenance_of(domain_event)
+    return None if found is None else compact(found)
 
 
 def context_of(page: Sequence[PositionedEvent]) -> Iterable[UUID]:
@@ -133,7 +142,7 @@ def measured_before(
 
 class AuditTrailView(View):
     name = "audit_trail"
-    version = 1
+    version = 2
     tables = (AUDIT_TRAIL.name,)
     topics = ()
 
