@@ -11,8 +11,10 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from xml.etree import ElementTree
 
+from openpyxl.utils import column_index_from_string
 from python_calamine import CalamineError, CalamineWorkbook
 
 from ledger.imports.cells import Raw, is_blank
@@ -24,11 +26,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 READ_BYTES = 1 << 20
 OVERLAP = 4096
-ANY_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
-FORMULA = re.compile(
-    rb'<(?:\w+:)?c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*>(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?f[ >/]',
-    re.S,
-)
+FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+CELL_REF = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3}[0-9]{1,7})"')
 MERGED = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z0-9:]+)"')
 MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -53,12 +52,12 @@ def read_workbook(
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = sheet_parts(archive)
         problems = scan(archive, parts, limits)
-    if problems:
-        raise FileRefused(problems[0]) if len(problems) == 1 else CellsRefused(problems)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except CalamineError as error:
         raise refused(f"not a readable XLSX workbook: {error}") from None
+    if problems:
+        raise CellsRefused([_named(book, problem) for problem in problems])
     tables, others = [], []
     for name in book.sheet_names:
         if name not in wanted:
@@ -75,6 +74,19 @@ class CellsRefused(FileRefused):
     def __init__(self, errors: Sequence[CellError]) -> None:
         super().__init__(errors[0])
         self.errors = tuple(errors)
+
+
+def _named(book: CalamineWorkbook, problem: CellError) -> CellError:
+    """The problem with its column named by the sheet's header, where it has one."""
+    if problem.sheet is None or problem.column is None:
+        return problem
+    rows = book.get_sheet_by_name(problem.sheet).iter_rows()
+    header = next(rows, [])
+    index = column_index_from_string(problem.column) - 1
+    name = header[index] if index < len(header) else None
+    if isinstance(name, str) and name.strip():
+        return replace(problem, column=name.strip())
+    return problem
 
 
 def check_container(data: bytes) -> None:
@@ -162,11 +174,13 @@ def _inflated(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> Iterator[byte
 
 def _cell_problems(sheet: str, chunk: bytes) -> dict[bytes, CellError]:
     found: dict[bytes, CellError] = {}
-    formulas = FORMULA.finditer(chunk) if ANY_FORMULA.search(chunk) else iter(())
     merges = MERGED.finditer(chunk) if b"mergeCell " in chunk else iter(())
-    for match in formulas:
-        cell = match[1].decode()
-        found[match[1]] = CellError(
+    for formula in FORMULA.finditer(chunk):
+        refs = CELL_REF.findall(chunk, max(0, formula.start() - OVERLAP), formula.start())
+        if not refs:
+            continue
+        cell = refs[-1].decode()
+        found[refs[-1]] = CellError(
             f"cell {cell} holds a formula: the import takes values only; paste it as values",
             sheet=sheet,
             row=_row_of(cell),
