@@ -11,9 +11,6 @@ import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from ledger.errors import InvalidInput
-from ledger.values import check_decimal
-
 Raw = object
 """What a reader gives for a cell: None, str, int, float, bool, date or datetime."""
 
@@ -65,21 +62,16 @@ def text(raw: Raw) -> str:
 
 
 def number(raw: Raw) -> Decimal:
+    """The cell's number; whether the ledger stores so many digits its command checks."""
     if isinstance(raw, bool):
         raise CellValueError("must be a number, not TRUE or FALSE")
     if isinstance(raw, int):
-        value = Decimal(raw)
-    elif isinstance(raw, float):
-        value = Decimal(_shortest(raw))
-    elif isinstance(raw, str):
-        value = _number_text(raw.strip())
-    else:
-        raise CellValueError("must be a number")
-    try:
-        check_decimal(value, "value")
-    except InvalidInput as refused:
-        raise CellValueError(refused.fields.get("value", refused.message)) from None
-    return value
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(_shortest(raw))
+    if isinstance(raw, str):
+        return _number_text(raw.strip())
+    raise CellValueError("must be a number")
 
 
 def _number_text(typed: str) -> Decimal:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, DomainEventProtocol
 
 from ledger.domain.cycle import ReviewCycle
 from ledger.domain.definitions import KpiDefinition, KraDefinition
@@ -82,7 +82,7 @@ class State:
 class Chunk:
     number: int
     rows: int = 0
-    events: list[object] = field(default_factory=list)
+    events: list[DomainEventProtocol[UUID]] = field(default_factory=list)
 
 
 @dataclass
@@ -103,9 +103,9 @@ TARGET_COLUMNS = {"effective_from": "period"}
 
 def ids_needed(records: Sequence[Record]) -> set[UUID]:
     """Every aggregate the rows may read: one read of the ledger for all of them."""
+    pairs = {(record.text("employee_id"), record.text("cycle_id")) for record in records}
     ids: set[UUID] = set()
-    for record in records:
-        employee_id, cycle_id = record.text("employee_id"), record.text("cycle_id")
+    for employee_id, cycle_id in pairs:
         if employee_id:
             ids.add(Employee.create_id(employee_id))
         if cycle_id:
@@ -130,11 +130,11 @@ class Planner:
             "measurements": self.measurement,
         }
 
-    def events_of(self, record: Record) -> list[object]:
+    def events_of(self, record: Record) -> list[DomainEventProtocol[UUID]]:
         """The row's events, with their provenance; RowRefused or LedgerError if refused."""
         touched = self.handlers[record.sheet](record)
         provenance = self.origin.at(record.sheet, record.number)
-        events: list[object] = []
+        events: list[DomainEventProtocol[UUID]] = []
         for aggregate in touched:
             for event in aggregate.collect_events():
                 stamp(event, provenance)
