@@ -22,7 +22,14 @@ class Record:
     sheet: str
     number: int
     values: Mapping[str, object]
-    raw: Mapping[str, Raw]
+    cells: Sequence[Raw]
+    """The row's cells as read, in the header's order."""
+    positions: Mapping[str, int]
+    """Each column's place in ``cells``."""
+
+    def raw(self, name: str) -> Raw:
+        place = self.positions.get(name)
+        return None if place is None or place >= len(self.cells) else self.cells[place]
 
     def text(self, name: str) -> str | None:
         value = self.values.get(name)
@@ -54,7 +61,7 @@ class Record:
         return value
 
     def error(self, column: str | None, message: str) -> CellError:
-        value = None if column is None else cells.shown(self.raw.get(column))
+        value = None if column is None else cells.shown(self.raw(column))
         return CellError(message, self.sheet, self.number, column, value)
 
 
@@ -109,15 +116,20 @@ def header_errors(sheet: Sheet, table: Table) -> list[CellError]:
 def read_records(sheet: Sheet, table: Table) -> tuple[list[Record], list[CellError]]:
     """The sheet's rows typed, and the mistakes of its cells (after a sound header)."""
     names = [None if cells.is_blank(raw) else cells.text(raw) for raw in table.header]
-    columns = [(index, sheet.column(name)) for index, name in enumerate(names) if name]
-    known = [(index, column, _converter(column)) for index, column in columns if column]
+    known = [
+        (index, column, _converter(column))
+        for index, name in enumerate(names)
+        if name and (column := sheet.column(name)) is not None
+    ]
+    positions = {column.name: index for index, column, _ in known}
+    width = len(names)
     records, errors = [], []
     for number, row in table.rows:
-        raw = {column.name: row[index] if index < len(row) else None for index, column, _ in known}
+        padded = row if len(row) >= width else [*row, *([None] * (width - len(row)))]
         values: dict[str, object] = {}
-        for _, column, convert in known:
-            value = raw[column.name]
-            if cells.is_blank(value):
+        for index, column, convert in known:
+            value = padded[index]
+            if value is None or value == "" or (isinstance(value, str) and not value.strip()):
                 if column.required:
                     errors.append(CellError("required", sheet.name, number, column.name))
                 values[column.name] = None
@@ -129,11 +141,12 @@ def read_records(sheet: Sheet, table: Table) -> tuple[list[Record], list[CellErr
                     CellError(wrong.message, sheet.name, number, column.name, cells.shown(value))
                 )
                 values[column.name] = None
-        extra = [value for value in row[len(names) :] if not cells.is_blank(value)]
-        if extra:
-            message = "a value beyond the last named column"
-            errors.append(CellError(message, sheet.name, number, None, cells.shown(extra[0])))
-        records.append(Record(sheet.name, number, values, raw))
+        if len(row) > width:
+            extra = [value for value in row[width:] if not cells.is_blank(value)]
+            if extra:
+                message = "a value beyond the last named column"
+                errors.append(CellError(message, sheet.name, number, None, cells.shown(extra[0])))
+        records.append(Record(sheet.name, number, values, padded, positions))
     return records, errors
 
 
