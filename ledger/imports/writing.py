@@ -89,6 +89,8 @@ def _insert(app: LedgerBase, stored: Sequence[StoredEvent], claim: IdempotencyCl
             "another writer changed a plan, an employee or a measurement log this import"
             " writes to; import the same file again to finish"
         )
-    except (OperationalError, WriteTimeout):
-        return "the event store did not take the write in time; import the same file again"
+    except (OperationalError, WriteTimeout) as error:
+        return (
+            f"the event store did not take the write in time ({error}); import the same file again"
+        )
     return int(positions[-1])
