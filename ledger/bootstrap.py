@@ -7,21 +7,26 @@ from contextlib import contextmanager
 
 from ledger.application import LedgerApp
 from ledger.config import Settings
-from ledger.store.provision import init_schema, resolve_address
+from ledger.evidence.signing import ensure_key_file
+from ledger.store.provision import database_address, init_schema
 
 
 @contextmanager
 def open_ledger(settings: Settings) -> Iterator[LedgerApp]:
     """The application on the configured database, or on the embedded one.
 
-    The embedded server belongs to this process alone, so its schema is created here;
-    an external database gets its schema once, from ``ledger db init``.
+    The embedded server is private to the data folder, so its schema (and its signing key,
+    if the folder has none yet) is created here, and it stops after the application closes,
+    unless another process still uses it; an external database gets its schema once, from
+    ``ledger db init``, and signs with the key ``LEDGER_SIGNING_KEY`` names.
     """
-    address = resolve_address(settings)
-    if settings.database_url is None:
-        init_schema(address, settings)
-    app = LedgerApp(address, settings)
-    try:
-        yield app
-    finally:
-        app.close()
+    with database_address(settings) as address:
+        if settings.database_url is None:
+            init_schema(address, settings)
+            if settings.signing_key is not None:
+                ensure_key_file(settings.signing_key)
+        app = LedgerApp(address, settings)
+        try:
+            yield app
+        finally:
+            app.close()

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_DATA_DIR = Path("var")
+EMBEDDED_SIGNING_KEY = "signing-key.pem"
+EMBEDDED_ANCHORS = "anchors"
 
 
 @dataclass(frozen=True)
@@ -24,28 +26,50 @@ class Settings:
     max_overflow: int = 10
     aggregate_cache_size: int = 1000
     lock_timeout_seconds: int = 10
-    token_cache_seconds: float = 10.0
-    """How long a process trusts a token it has checked; a revocation elsewhere waits this long."""
+    anchor_dir: Path | None = None
+    """Where signed tree heads are kept outside the database (None: nowhere)."""
+    anchor_every: int = 1000
+    """A server anchors once this many events were recorded since its last anchor ..."""
+    anchor_minutes: float = 10.0
+    """... or once this many minutes passed with any event recorded since."""
     read_wait_seconds: float = 2.0
     """How long a read asked for a position the ledger has not reached waits for it."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
+        database_url = env.get("LEDGER_DATABASE_URL") or None
+        data_dir = Path(env.get("LEDGER_DATA_DIR") or DEFAULT_DATA_DIR)
         signing_key = env.get("LEDGER_SIGNING_KEY")
         return cls(
-            database_url=env.get("LEDGER_DATABASE_URL") or None,
-            data_dir=Path(env.get("LEDGER_DATA_DIR") or DEFAULT_DATA_DIR),
-            signing_key=Path(signing_key) if signing_key else None,
+            database_url=database_url,
+            data_dir=data_dir,
+            signing_key=signing_key_path(signing_key, database_url, data_dir),
+            anchor_dir=anchor_dir_path(env.get("LEDGER_ANCHOR_DIR"), database_url, data_dir),
+            anchor_every=int(env.get("LEDGER_ANCHOR_EVERY") or cls.anchor_every),
+            anchor_minutes=float(env.get("LEDGER_ANCHOR_MINUTES") or cls.anchor_minutes),
             pool_size=int(env.get("LEDGER_POOL_SIZE") or cls.pool_size),
             max_overflow=int(env.get("LEDGER_POOL_OVERFLOW") or cls.max_overflow),
             aggregate_cache_size=int(env.get("LEDGER_AGGREGATE_CACHE") or cls.aggregate_cache_size),
             lock_timeout_seconds=int(env.get("LEDGER_LOCK_TIMEOUT") or cls.lock_timeout_seconds),
-            token_cache_seconds=float(
-                env.get("LEDGER_TOKEN_CACHE_SECONDS") or cls.token_cache_seconds
-            ),
             read_wait_seconds=float(env.get("LEDGER_READ_WAIT_SECONDS") or cls.read_wait_seconds),
         )
+
+
+def signing_key_path(named: str | None, database_url: str | None, data_dir: Path) -> Path | None:
+    """The key file named; else, for the embedded default, one in its data folder (created on
+    first start, so the embedded ledger signs by default); else none."""
+    if named:
+        return Path(named)
+    return data_dir / EMBEDDED_SIGNING_KEY if database_url is None else None
+
+
+def anchor_dir_path(named: str | None, database_url: str | None, data_dir: Path) -> Path | None:
+    """The anchor directory named; else, for the embedded default, one in its data folder
+    (better elsewhere: see the README); else none."""
+    if named:
+        return Path(named)
+    return data_dir / EMBEDDED_ANCHORS if database_url is None else None
 
 
 def test_database_url() -> str | None:

@@ -46,5 +46,6 @@ class IdempotencyKeyReused(LedgerError):
 
 
 class Busy(LedgerError):
-    """The event store could not take the write in time (its lock stayed held, or it did not
-    answer); nothing was written and the same command may be tried again."""
+    """The event store could not answer in time (its lock stayed held, a connection was lost,
+    a transaction could not be serialised); the same command may be tried again, and with the
+    same idempotency key it is never written twice."""

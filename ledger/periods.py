@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from ledger.errors import InvalidInput
+from ledger.ids import KEY_PATTERN, KEY_RULE
 
 QUARTERS = (1, 2, 3, 4)
+LAST_CYCLE_START = date(date.max.year, 1, 1)
+"""The latest start of a cycle whose twelve months end by ``date.max``."""
 _PERIOD = re.compile(r"^(?P<cycle>.+)-Q(?P<quarter>[1-4])$")
 
 
@@ -29,9 +33,15 @@ class Period:
 
 
 def parse_period(period_id: str, cycle_id: str | None = None) -> Period:
-    """``FY2026-Q3`` -> quarter 3 of FY2026; ``FY2026`` -> the whole cycle."""
+    """``FY2026-Q3`` -> quarter 3 of FY2026; ``FY2026`` -> the whole cycle.
+
+    Raises InvalidInput when the cycle part is not a key, or not ``cycle_id`` when given.
+    """
     match = _PERIOD.match(period_id)
     period = Period(match["cycle"], int(match["quarter"])) if match else Period(period_id)
+    if not KEY_PATTERN.fullmatch(period.cycle_id):
+        message = f"must be <cycle_id> or <cycle_id>-Q1 .. -Q4, the cycle_id {KEY_RULE}"
+        raise InvalidInput(f"period {message}", {"period": message})
     if cycle_id is not None and period.cycle_id != cycle_id:
         message = f"period {period_id!r} is not a period of cycle {cycle_id!r}"
         raise InvalidInput(message, {"period": message})
@@ -53,15 +63,24 @@ def add_months(day: date, months: int) -> date:
     return day.replace(year=day.year + index // 12, month=index % 12 + 1)
 
 
+def last_day(first: date, months: int) -> date:
+    """The last day of ``months`` months that begin with ``first``'s month.
+
+    Reckoned without the first day after them, which may lie beyond ``date.max``.
+    """
+    month = add_months(first.replace(day=1), months - 1)
+    return month.replace(day=monthrange(month.year, month.month)[1])
+
+
 def cycle_end(start: date) -> date:
     """The last day of a twelve-month cycle starting on ``start``."""
-    return add_months(start, 12) - timedelta(days=1)
+    return last_day(start, 12)
 
 
 def quarter_bounds(start: date, quarter: int) -> tuple[date, date]:
     """First and last day of quarter ``quarter`` of a cycle starting on ``start``."""
     first = add_months(start, 3 * (quarter - 1))
-    return first, add_months(first, 3) - timedelta(days=1)
+    return first, last_day(first, 3)
 
 
 def quarter_of(start: date, day: date) -> int:

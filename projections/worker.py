@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from threading import Event, Lock, Thread
+from time import monotonic
 from uuid import UUID
 
 from eventsourcing.application import Application
@@ -58,9 +59,11 @@ class Worker:
             thread.start()
 
     def stop(self, timeout: float | None = None) -> None:
+        """Ask every runner to stop; wait for them, ``timeout`` seconds in all when given."""
         self._stop.set()
+        deadline = None if timeout is None else monotonic() + timeout
         for thread in self._threads:
-            thread.join(timeout)
+            thread.join(None if deadline is None else max(0.0, deadline - monotonic()))
 
     def __enter__(self) -> Worker:
         self.start()

@@ -116,7 +116,8 @@ def views_table(server: DatabaseAddress, settings: Settings, events: int) -> lis
     ]
     rows += [
         Row(
-            f"live lag, save to scorecards ({LIVE_RATE} writes/s, p50)",
+            f"live lag, save to scorecards ({LIVE_RATE} writes/s asked, {lag.rate:.0f} achieved;"
+            f" plans of {lag.plan_size:,}+ measurements; p50)",
             lag.p50_ms,
             "ms",
             "-",
@@ -124,7 +125,8 @@ def views_table(server: DatabaseAddress, settings: Settings, events: int) -> lis
             "-",
         ),
         Row(
-            f"live lag, save to scorecards ({LIVE_RATE} writes/s, p99)",
+            f"live lag, save to scorecards ({LIVE_RATE} writes/s asked, {lag.rate:.0f} achieved;"
+            f" plans of {lag.plan_size:,}+ measurements; p99)",
             lag.p99_ms,
             "ms",
             "-",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import resource
 import statistics
 import subprocess
@@ -16,14 +17,17 @@ import psycopg
 
 from ledger.application import LedgerApp
 from ledger.config import Settings
+from ledger.domain import MeasurementLog
 from ledger.store.database import DatabaseAddress
-from projections import CHANNEL, EventSource, Worker, init_projections, rebuild_view
+from projections import CHANNEL, EventSource, Worker, init_projections, rebuild_view, wait_for
 from projections.catalog import all_views
 from scripts.bench_data import CYCLE_ID, HR, START, generate_ledger
 
 PAGE = 2000
 LIVE_RATE = 200
 LIVE_SECONDS = 10
+LIVE_PLAN_SIZE = 1000
+"""Measurements each plan written to holds at least, before the writes begin."""
 
 
 @dataclass(frozen=True)
@@ -67,10 +71,16 @@ class Lag:
     writes: int
     p50_ms: float
     p99_ms: float
+    rate: float
+    """Writes per second achieved (LIVE_RATE is asked for)."""
+    plan_size: int
+    """Measurements in the smallest plan written to, when the writes began."""
 
 
 def live_lag(app: LedgerApp, address: DatabaseAddress, employee_ids: list[str]) -> Lag:
-    """Save measurements at LIVE_RATE per second; time until ``scorecards`` has each one."""
+    """Save measurements at LIVE_RATE per second into plans of LIVE_PLAN_SIZE or more
+    measurements, from a process of its own; time until ``scorecards`` has each one."""
+    plan_size = min(top_up(app, employee_id) for employee_id in employee_ids)
     seen: list[tuple[int, float]] = []
     listening = threading.Event()
     stop = threading.Event()
@@ -83,35 +93,61 @@ def live_lag(app: LedgerApp, address: DatabaseAddress, employee_ids: list[str]) 
                 for note in conn.notifies(timeout=0.2, stop_after=1):
                     view, _, position = note.payload.partition(" ")
                     if view == "scorecards":
-                        seen.append((int(position), time.perf_counter()))
+                        seen.append((int(position), time.monotonic()))
 
     listener = threading.Thread(target=listen, daemon=True)
     listener.start()
     listening.wait(10)
-    saved: list[tuple[int, float]] = []
-    with Worker(app, all_views(app)):
-        for n in range(LIVE_RATE * LIVE_SECONDS):
-            due = n / LIVE_RATE
-            employee_id = employee_ids[n % len(employee_ids)]
-            written = app.record_measurement(
-                HR,
-                employee_id,
-                CYCLE_ID,
-                "kpi-0-0",
-                value=Decimal(n % 40),
-                effective_date=START + timedelta(days=n % 300),
-            )
-            saved.append((written.position, time.perf_counter()))
-            pause = due - (saved[-1][1] - saved[0][1])
-            if pause > 0:
-                time.sleep(pause)
+    views = all_views(app)
+    with Worker(app, views):
+        wait_for(app.records.datastore, [view.name for view in views], app.head_position(), 300)
+        saved = written_elsewhere(address, employee_ids)
         time.sleep(2)
     stop.set()
     listener.join()
-    return lags(saved, seen)
+    return lags(saved, seen, plan_size)
 
 
-def lags(saved: list[tuple[int, float]], seen: list[tuple[int, float]]) -> Lag:
+def written_elsewhere(address: DatabaseAddress, employee_ids: list[str]) -> list[tuple[int, float]]:
+    """The measurements a writer process saved, each with when its save returned."""
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scripts.bench_lag_writer",
+            address.url(),
+            str(LIVE_RATE),
+            str(LIVE_SECONDS),
+            ",".join(employee_ids),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    saved = json.loads(child.stdout.strip().splitlines()[-1])
+    return [(int(position), float(at)) for position, at in saved]
+
+
+def top_up(app: LedgerApp, employee_id: str) -> int:
+    """Record measurements until the plan holds LIVE_PLAN_SIZE; how many it holds."""
+    plan, cycle = app.plan(employee_id, CYCLE_ID), app.cycle(CYCLE_ID)
+    log = app.measurement_log(employee_id, CYCLE_ID)
+    if log is None:
+        log = MeasurementLog.start(employee_id, CYCLE_ID, actor=HR.actor)
+    for n in range(len(log.measurements), LIVE_PLAN_SIZE):
+        log.record(
+            plan,
+            cycle,
+            kpi_id="kpi-0-0",
+            value=Decimal(n % 40),
+            effective_date=START + timedelta(days=n % 300),
+            actor=HR.actor,
+        )
+    app.save(log)
+    return len(log.measurements)
+
+
+def lags(saved: list[tuple[int, float]], seen: list[tuple[int, float]], plan_size: int) -> Lag:
     seen.sort()
     delays = []
     index = 0
@@ -121,10 +157,13 @@ def lags(saved: list[tuple[int, float]], seen: list[tuple[int, float]]) -> Lag:
         if index < len(seen):
             delays.append((seen[index][1] - at) * 1000)
     delays.sort()
+    elapsed = saved[-1][1] - saved[0][1]
     return Lag(
         len(delays),
         statistics.median(delays),
         delays[min(len(delays) - 1, int(len(delays) * 0.99))],
+        (len(saved) - 1) / elapsed if elapsed > 0 else 0.0,
+        plan_size,
     )
 
 

@@ -28,9 +28,11 @@ from web import (
     measurements,
     plans,
     projection_routes,
+    proofs,
     reviews,
     scorecards,
     targets,
+    tokens,
 )
 from web.auth import authenticate
 from web.calls import LEDGER, SETTINGS
@@ -57,6 +59,8 @@ RESOURCES = (
     projection_routes,
     lists,
     audit_trail,
+    tokens,
+    proofs,
     imports,
 )
 MAX_BODY_BYTES = 1 << 20

@@ -32,7 +32,7 @@ from web.exports import (
     export_response,
     format_field,
 )
-from web.fields import key_field
+from web.fields import Instant, key_field
 from web.read_models import await_views, min_position_field, source
 from web.resource import Decorator, Resource
 
@@ -47,8 +47,8 @@ EXPORT_DOC = cast(Decorator, resource.blueprint.doc(**export_doc()))
 class Window(Schema):
     """Which recorded time the rows come from, and where a page starts."""
 
-    recorded_from = fields.AwareDateTime(metadata={"description": "recorded at or after"})
-    recorded_to = fields.AwareDateTime(metadata={"description": "recorded before"})
+    recorded_from = Instant(metadata={"description": "recorded at or after"})
+    recorded_to = Instant(metadata={"description": "recorded before"})
     after = fields.Integer(
         validate=validate.Range(0, MAX_POSITION), metadata={"description": "the cursor"}
     )
@@ -74,8 +74,8 @@ class ExportQuery(Schema):
     format = format_field()
     cycle_id = key_field()
     employee_id = key_field()
-    recorded_from = fields.AwareDateTime()
-    recorded_to = fields.AwareDateTime()
+    recorded_from = Instant()
+    recorded_to = Instant()
     position = fields.Integer(
         validate=validate.Range(0, MAX_POSITION),
         metadata={"description": "export as of this position (default: the head)"},

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -14,14 +12,17 @@ from ledger.bootstrap import open_ledger
 from ledger.commands import Context
 from ledger.config import Settings
 from ledger.domain.access import Role
-from ledger.errors import LedgerError
-from ledger.store.provision import init_schema, resolve_address
+from ledger.evidence.anchoring import anchor_now
+from ledger.evidence.anchors import check_latest
+from ledger.store.provision import database_address, init_schema
 from projections import init_projections
 from web.cli_audit import export, verify_digest_command
 from web.cli_audit import register as register_audit_commands
 from web.cli_exports import export_audit, export_register
 from web.cli_imports import import_file
 from web.cli_projections import projections
+from web.cli_refusals import refusals_as_errors
+from web.cli_tree import tree
 from web.serving import serve
 
 CLI_ACTOR = "admin:cli"
@@ -43,9 +44,9 @@ def db() -> None:
 @click.pass_obj
 def db_init(settings: Settings) -> None:
     """Create the ledger's tables, chain and guards (safe to run again)."""
-    address = resolve_address(settings)
-    init_schema(address, settings)
-    init_projections(address.conninfo())
+    with database_address(settings) as address:
+        init_schema(address, settings)
+        init_projections(address.conninfo())
     click.echo(f"ledger schema ready in database {address.dbname!r} on {address.host}")
 
 
@@ -81,29 +82,38 @@ def verify(context: click.Context, digest_file: Path | None) -> None:
             bar.update(done - bar.n)
 
         result = ledger.verify(progress=progress)
-    if result.ok:
-        click.echo(f"ok: {result.checked} events, chain hash {result.chain_hash.hex()}")
-        return
-    click.echo(
-        f"TAMPERED at position {result.first_bad_position}: {result.problem}"
-        f" ({result.checked} events verified before it)",
-        err=True,
-    )
-    sys.exit(1)
+        anchor = check_latest(ledger.records, ledger.tree, settings) if result.ok else None
+    if not result.ok:
+        click.echo(
+            f"TAMPERED at position {result.first_bad_position}: {result.problem}"
+            f" ({result.checked} events verified before it)",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo(f"ok: {result.checked} events, chain hash {result.chain_hash.hex()}")
+    if anchor is None:
+        click.echo("no anchor to check against (LEDGER_ANCHOR_DIR holds none)")
+    elif anchor.ok:
+        click.echo(f"ok: extends anchor {anchor.name} ({anchor.tree_size} events)")
+    else:
+        click.echo(f"TAMPERED: {anchor.problem}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.pass_obj
+def anchor(settings: Settings) -> None:
+    """Write the signed tree head to LEDGER_ANCHOR_DIR now (a server also does so itself)."""
+    with refusals_as_errors(), open_ledger(settings) as ledger:
+        written = anchor_now(ledger.tree, settings)
+    if written is None:
+        raise click.ClickException("no anchor directory: set LEDGER_ANCHOR_DIR")
+    click.echo(f"anchored {written.head.tree_size} events in {written.name}")
 
 
 @main.group()
 def tokens() -> None:
     """Bearer tokens of the API: granted and revoked as events in the ledger."""
-
-
-@contextmanager
-def refusals_as_errors() -> Iterator[None]:
-    """What the ledger refuses is told as an error message, not a traceback."""
-    try:
-        yield
-    except LedgerError as refusal:
-        raise click.ClickException(refusal.message) from None
 
 
 @tokens.command("create")
@@ -128,7 +138,7 @@ def tokens_create(
 @click.option("--actor", default=CLI_ACTOR, show_default=True, help="Who revokes it.")
 @click.pass_obj
 def tokens_revoke(settings: Settings, token_id: str, reason: str, actor: str) -> None:
-    """Revoke a token; processes serving the API stop accepting it within their cache time."""
+    """Revoke a token; every process serving the API refuses it from now on."""
     with open_ledger(settings) as ledger, refusals_as_errors():
         written = ledger.revoke_token(Context(actor), token_id, reason=reason)
     click.echo(f"token {token_id} revoked at position {written.position}")
@@ -150,6 +160,7 @@ def tokens_list(settings: Settings) -> None:
 
 
 main.add_command(projections)
+main.add_command(tree)
 main.add_command(serve)
 main.add_command(import_file)
 register_audit_commands(main)

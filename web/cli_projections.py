@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import signal
 import sys
 from collections.abc import Sequence
 from threading import Event
-from types import FrameType
 
 import click
 from tqdm import tqdm
@@ -17,6 +15,7 @@ from ledger.config import Settings
 from projections import LeadershipUnavailable, View, rebuild_view, request_rebuild, run_worker
 from projections import view_status as read_status
 from projections.catalog import all_views
+from web.stopping import StopSignals
 
 
 def chosen_views(app: LedgerApp, names: Sequence[str]) -> list[View]:
@@ -47,13 +46,7 @@ def run(settings: Settings, names: tuple[str, ...]) -> None:
     over when the first one dies.
     """
     stop = Event()
-
-    def stopping(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, stopping)
-    signal.signal(signal.SIGINT, stopping)
-    with open_ledger(settings) as ledger:
+    with StopSignals(stop), open_ledger(settings) as ledger:
         views = chosen_views(ledger, names)
         click.echo(f"keeping {', '.join(view.name for view in views)}", err=True)
         outcomes = run_worker(ledger, views, stop)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
-from ledger.domain.checks import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
+from ledger.domain.checks import NAME_MAX_LENGTH, TEXT_MAX_LENGTH, check_instant
 from ledger.errors import InvalidInput
 from ledger.ids import KEY_PATTERN, KEY_RULE
 from ledger.values import MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS, check_decimal
@@ -41,6 +42,19 @@ class Number(fields.Field[Decimal]):
 
     def _serialize(self, value: Decimal | None, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         return None if value is None else format(value, "f")
+
+
+class Instant(fields.AwareDateTime):
+    """An ISO 8601 instant with a time zone, given in UTC; refused when UTC cannot hold it."""
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> datetime:
+        instant = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return check_instant(instant, attr or "instant")
+        except InvalidInput as exc:
+            raise ValidationError(exc.fields.get(attr or "instant", exc.message)) from None
 
 
 class DecimalText(fields.Field[Decimal]):

@@ -9,11 +9,14 @@ from flask import Response, current_app
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from ledger.application import LedgerApp
+from ledger.config import Settings
 from ledger.domain.access import Action
 from ledger.evidence import Digest, SigningKeyError, make_digest, verify_digest
+from ledger.evidence.anchors import check_latest
 from ledger.store.chain import Verification
 from web.auth import requires
 from web.calls import ledger, principal, settings
+from web.fields import Instant
 from web.job_routes import LOCATION, JobOut, accepted, jobs
 from web.jobs import Outcome, Work, Workspace
 from web.problems import problem
@@ -31,12 +34,27 @@ class HeadOut(Schema):
     recorded_at = fields.AwareDateTime(allow_none=True, required=True)
 
 
-class VerificationOut(Schema):
+class AnchorCheckOut(Schema):
+    anchor = fields.String(required=True, metadata={"description": "the anchor's file name"})
+    tree_size = fields.Integer(required=True)
     ok = fields.Boolean(required=True)
+    problem = fields.String(allow_none=True, required=True)
+
+
+class VerificationOut(Schema):
+    ok = fields.Boolean(
+        required=True, metadata={"description": "the chain holds and extends the latest anchor"}
+    )
     checked = fields.Integer(required=True)
     first_bad_position = fields.Integer(allow_none=True, required=True)
     problem = fields.String(allow_none=True, required=True)
     chain_hash = fields.String(required=True, metadata={"description": "hex, where it stopped"})
+    anchor = fields.Nested(
+        AnchorCheckOut,
+        allow_none=True,
+        required=True,
+        metadata={"description": "the check against the latest anchor; null without one"},
+    )
 
 
 class DigestOut(Schema):
@@ -57,7 +75,7 @@ class DigestIn(Schema):
         required=True,
         validate=validate.Regexp("^[0-9a-f]{64}$", error="must be 64 lowercase hex digits"),
     )
-    recorded_at = fields.AwareDateTime(required=True, allow_none=True)
+    recorded_at = Instant(required=True, allow_none=True)
     signature = fields.String(
         allow_none=True,
         load_default=None,
@@ -126,7 +144,7 @@ def head() -> dict[str, Any]:
 @resource.response(200, VerificationOut)
 def verify() -> dict[str, Any]:
     """Recompute every event and chain hash; name the first position that disagrees"""
-    return verification_view(ledger().verify())
+    return verification_view(ledger(), ledger().verify(), settings())
 
 
 @resource.route("/ledger/digest", "GET")
@@ -161,29 +179,32 @@ def start_verification(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[
     """
     kept: Digest | None = body.get("digest")
     work = (
-        verification_work(ledger())
+        verification_work(ledger(), settings())
         if kept is None
         else digest_check_work(ledger(), kept, body.get("trusted_public_key"))
     )
     return accepted(jobs().start("verification", principal().actor, work, unit="event"))
 
 
-def verification_view(result: Verification) -> dict[str, Any]:
+def verification_view(app: LedgerApp, result: Verification, config: Settings) -> dict[str, Any]:
+    """The chain's verification and, when it holds, the check against the latest anchor."""
+    anchor = check_latest(app.records, app.tree, config) if result.ok else None
     return {
-        "ok": result.ok,
+        "ok": result.ok and (anchor is None or anchor.ok),
         "checked": result.checked,
         "first_bad_position": result.first_bad_position,
-        "problem": result.problem,
+        "problem": result.problem if anchor is None or anchor.ok else anchor.problem,
         "chain_hash": result.chain_hash.hex(),
+        "anchor": None if anchor is None else anchor.to_dict(),
     }
 
 
-def verification_work(app: LedgerApp) -> Work:
+def verification_work(app: LedgerApp, config: Settings) -> Work:
     def work(space: Workspace) -> Outcome:
         result = app.verify(progress=space.progress)
         if result.ok:
             space.progress(result.checked, result.checked)
-        return Outcome(verification_view(result))
+        return Outcome(verification_view(app, result, config))
 
     return work
 

@@ -8,14 +8,15 @@ from marshmallow import Schema, fields
 
 from ledger.domain.access import Action
 from web.auth import requires
-from web.calls import Answer, answer, context, ledger
+from web.calls import Answer, answer, context, ledger, tagged
 from web.fields import DecimalText, Number, long_text, reason_field, short_text
-from web.resource import Resource
+from web.resource import ETAG, Resource
 from web.schemas import WrittenSchema
 
 resource = Resource("measurements", "Measurements of KPIs, their corrections and voids")
 
 PLAN = "/employees/<employee_id>/plans/<cycle_id>"
+LOG = f"the plan's measurement log (the ETag of GET {PLAN}/measurements)"
 
 
 class MeasurementSchema(Schema):
@@ -51,7 +52,7 @@ class MeasurementListOut(Schema):
     version = fields.Integer(required=True)
 
 
-@resource.write(f"{PLAN}/kpis/<kpi_id>/measurements", "POST")
+@resource.write(f"{PLAN}/kpis/<kpi_id>/measurements", "POST", version_of=LOG)
 @requires(Action.WRITE)
 @resource.arguments(MeasurementSchema)
 @resource.response(201, WrittenSchema)
@@ -62,16 +63,18 @@ def record(body: dict[str, Any], employee_id: str, cycle_id: str, kpi_id: str) -
 
 @resource.route(f"{PLAN}/measurements", "GET")
 @requires(Action.READ)
-@resource.response(200, MeasurementListOut)
-def measurements(employee_id: str, cycle_id: str) -> dict[str, Any]:
-    """Every measurement of a plan in recording order, voided ones included"""
+@resource.response(200, MeasurementListOut, headers={"ETag": ETAG})
+def measurements(employee_id: str, cycle_id: str) -> Answer:
+    """Every measurement of a plan in recording order, voided ones included; the version of
+    its measurement log is the ETag that measurement writes name in If-Match"""
     ledger().plan(employee_id, cycle_id)
     log = ledger().measurement_log(employee_id, cycle_id)
     items = list(log.measurements) if log is not None else []
-    return {"items": items, "next": None, "version": log.version if log is not None else 0}
+    version = log.version if log is not None else 0
+    return {"items": items, "next": None, "version": version}, 200, tagged(version)
 
 
-@resource.write("/measurements/<measurement_id>/corrections", "POST")
+@resource.write("/measurements/<measurement_id>/corrections", "POST", version_of=LOG)
 @requires(Action.WRITE)
 @resource.arguments(CorrectionSchema)
 @resource.response(200, WrittenSchema)
@@ -80,7 +83,7 @@ def correct(body: dict[str, Any], measurement_id: str) -> Answer:
     return answer(ledger().correct_measurement(context(), measurement_id, **body))
 
 
-@resource.write("/measurements/<measurement_id>/voids", "POST")
+@resource.write("/measurements/<measurement_id>/voids", "POST", version_of=LOG)
 @requires(Action.WRITE)
 @resource.arguments(VoidSchema)
 @resource.response(200, WrittenSchema)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -11,6 +11,8 @@ import flask
 import marshmallow as ma
 from webargs import core
 from webargs.flaskparser import FlaskParser, abort
+
+from ledger.domain.checks import UNSTORABLE, UNSTORABLE_RULE
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -91,6 +93,43 @@ class StrictParser(FlaskParser):
     def load_json(self, req: flask.Request, schema: ma.Schema) -> Any:
         document = json_body()
         return core.missing if document is None else document
+
+    def pre_load(
+        self, location_data: Any, *, schema: ma.Schema, req: flask.Request, location: str
+    ) -> Any:
+        """Refuse, naming the field, any text the database could not hold."""
+        refused = unstorable_fields(location_data)
+        if refused:
+            raise ma.ValidationError({key: [UNSTORABLE_RULE] for key in refused})
+        return location_data
+
+
+def unstorable_fields(data: Any) -> list[str]:
+    """The top-level fields whose value holds, anywhere within, text the database could not
+    hold (NUL, lone surrogates); ``_body`` for a body that is no object."""
+    if not isinstance(data, Mapping):
+        return ["_body"] if holds_unstorable(data) else []
+    getlist = getattr(data, "getlist", None)
+    return [
+        str(key)
+        for key in data
+        if holds_unstorable(key) or holds_unstorable(getlist(key) if getlist else data[key])
+    ]
+
+
+def holds_unstorable(value: Any) -> bool:
+    """Walked without recursion: a body may nest as deep as JSON parsing allows."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str) and UNSTORABLE.search(item):
+            return True
+        if isinstance(item, Mapping):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+    return False
 
 
 def has_body(request: flask.Request) -> bool:

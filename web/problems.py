@@ -21,6 +21,7 @@ from ledger.errors import (
     RuleViolated,
     StaleVersion,
 )
+from ledger.store.faults import STORE_FAULTS
 from projections.queries import ViewBehind
 
 PROBLEM_JSON = "application/problem+json"
@@ -45,8 +46,10 @@ class PositionNotReached(Exception):
         self.message = str(self)
 
 
+Kinds = type[Exception] | tuple[type[Exception], ...]
+
 # The first entry an error is an instance of decides: subclasses before their bases.
-LEDGER_PROBLEMS: tuple[tuple[type[Exception], int, str, str], ...] = (
+LEDGER_PROBLEMS: tuple[tuple[Kinds, int, str, str], ...] = (
     (InvalidInput, 422, "invalid-input", "Invalid input"),
     (IdempotencyKeyReused, 422, "idempotency-key-reused", "Idempotency key reused"),
     (NotFound, 404, "not-found", "Not found"),
@@ -58,6 +61,8 @@ LEDGER_PROBLEMS: tuple[tuple[type[Exception], int, str, str], ...] = (
     (PositionNotReached, 409, "position-not-reached", "Position not reached"),
     (ViewBehind, 409, "view-behind", "Read model behind"),
     (Busy, 503, "busy", "Service Unavailable"),
+    # A read outside a command (the token, an access check) meets the same faults.
+    (STORE_FAULTS, 503, "busy", "Service Unavailable"),
     (LedgerError, 422, "refused", "Refused"),
     (Exception, 500, "defect", "Internal Server Error"),
 )
@@ -94,9 +99,11 @@ def ledger_problem(error: Exception) -> Response:
     errors = None
     if isinstance(error, InvalidInput):
         errors = {field: [message] for field, message in error.fields.items()}
-    waiting = isinstance(error, PositionNotReached | ViewBehind | Busy)
+    waiting = isinstance(error, (PositionNotReached, ViewBehind, Busy, *STORE_FAULTS))
     headers = {"Retry-After": "1"} if waiting else None
     detail = getattr(error, "message", str(error))
+    if isinstance(error, STORE_FAULTS):
+        detail = "the event store did not answer in time; try again"
     return problem(status, title, detail, kind=slug, errors=errors, headers=headers)
 
 
@@ -149,5 +156,7 @@ def register_problem_handlers(app: Flask) -> None:
     app.register_error_handler(LedgerError, ledger_problem)
     app.register_error_handler(PositionNotReached, ledger_problem)
     app.register_error_handler(ViewBehind, ledger_problem)
+    for fault in STORE_FAULTS:
+        app.register_error_handler(fault, ledger_problem)
     app.register_error_handler(HTTPException, http_problem)
     app.register_error_handler(Exception, internal_problem)

@@ -25,8 +25,15 @@ IF_MATCH = {
     "in": "header",
     "name": "If-Match",
     "required": False,
-    "description": 'the version the change expects, as an entity tag such as "7"',
+    "description": (
+        'the version the change expects, as an entity tag such as "7" (the ETag of the'
+        " resource it changes); a stale one gets 412 and writes nothing"
+    ),
     "schema": {"type": "string", "pattern": r'^(\*|"[0-9]{1,18}")$'},
+}
+ETAG = {
+    "description": 'the version, as an entity tag such as "7", for If-Match on a later write',
+    "schema": {"type": "string", "pattern": r'^"[0-9]{1,18}"$'},
 }
 IDEMPOTENCY_KEY = {
     "in": "header",
@@ -49,10 +56,20 @@ class Resource:
     def route(self, rule: str, method: str) -> Decorator:
         return cast(Decorator, self.blueprint.route(rule, methods=[method]))
 
-    def write(self, rule: str, method: str) -> Decorator:
-        """A route that changes the ledger: it takes If-Match and Idempotency-Key."""
+    def write(self, rule: str, method: str, *, version_of: str | None = None) -> Decorator:
+        """A route that changes the ledger: it takes If-Match and Idempotency-Key.
+
+        ``version_of`` names what If-Match is the version of, when that is not the resource
+        at ``rule`` itself.
+        """
         route = self.route(rule, method)
-        documented = cast(Decorator, self.blueprint.doc(parameters=[IF_MATCH, IDEMPOTENCY_KEY]))
+        if_match = dict(IF_MATCH)
+        if version_of is not None:
+            if_match["description"] = (
+                f'the version of {version_of}, as an entity tag such as "7";'
+                " a stale one gets 412 and writes nothing"
+            )
+        documented = cast(Decorator, self.blueprint.doc(parameters=[if_match, IDEMPOTENCY_KEY]))
 
         def decorate(view: F) -> F:
             return route(documented(view))

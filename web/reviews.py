@@ -81,7 +81,7 @@ def finalize(body: dict[str, Any], employee_id: str, period: str) -> Answer:
 
 
 @resource.write(f"{REVIEW}/calibrate", "POST")
-@requires(Action.WRITE)
+@requires(Action.CALIBRATE)
 @resource.arguments(CalibrateSchema)
 @resource.response(200, WrittenSchema)
 def calibrate(body: dict[str, Any], employee_id: str, period: str) -> Answer:
@@ -90,7 +90,7 @@ def calibrate(body: dict[str, Any], employee_id: str, period: str) -> Answer:
 
 
 @resource.write(f"{REVIEW}/reopen", "POST")
-@requires(Action.WRITE)
+@requires(Action.CALIBRATE)
 @resource.arguments(ReopenSchema)
 @resource.response(200, WrittenSchema)
 def reopen(body: dict[str, Any], employee_id: str, period: str) -> Answer:

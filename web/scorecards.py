@@ -14,6 +14,7 @@ from ledger.periods import parse_period
 from projections.queries.current import current_document
 from web.auth import requires
 from web.calls import ledger, settings
+from web.fields import Instant
 from web.problems import PositionNotReached
 from web.resource import Resource
 
@@ -28,9 +29,7 @@ class ScorecardQuery(Schema):
         validate=validate.Range(0, MAX_POSITION),
         metadata={"description": "the knowledge at this position"},
     )
-    as_of = fields.AwareDateTime(
-        metadata={"description": "the knowledge at this instant (with a time zone)"}
-    )
+    as_of = Instant(metadata={"description": "the knowledge at this instant (with a time zone)"})
     min_position = fields.Integer(
         validate=validate.Range(0, MAX_POSITION),
         metadata={"description": "answer only once the ledger has reached this position"},

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import datetime
-from threading import Lock
 
 from ledger.app.base import LedgerBase, command
 from ledger.commands import Context, Written
-from ledger.config import Settings
 from ledger.domain.access import (
     TOKEN_PREFIX,
     AccessDenied,
@@ -31,8 +28,7 @@ from ledger.domain.access import (
     token_id_of,
 )
 from ledger.domain.employee import Employee
-from ledger.errors import NotFound
-from ledger.store.database import DatabaseAddress
+from ledger.errors import AlreadyExists, NotFound
 
 CACHE_LIMIT = 10_000
 
@@ -60,49 +56,7 @@ class TokenEntry:
     revoked_reason: str | None
 
 
-class PrincipalCache:
-    """Principals of recently presented tokens, by token hash, for ``ttl`` seconds.
-
-    Only tokens that were valid are kept; a revocation in this process drops its entry at
-    once, one in another process is seen here within ``ttl`` seconds.
-    """
-
-    def __init__(self, ttl: float) -> None:
-        self.ttl = ttl
-        self._entries: dict[str, tuple[float, Principal]] = {}
-        self._lock = Lock()
-
-    def get(self, digest: str) -> Principal | None:
-        with self._lock:
-            entry = self._entries.get(digest)
-            if entry is None:
-                return None
-            expires, principal = entry
-            if expires < time.monotonic():
-                del self._entries[digest]
-                return None
-            return principal
-
-    def put(self, digest: str, principal: Principal) -> None:
-        if self.ttl <= 0:
-            return
-        with self._lock:
-            if len(self._entries) >= CACHE_LIMIT:
-                self._entries.clear()
-            self._entries[digest] = (time.monotonic() + self.ttl, principal)
-
-    def drop(self, token_id: str) -> None:
-        with self._lock:
-            for digest, (_, principal) in list(self._entries.items()):
-                if principal.token_id == token_id:
-                    del self._entries[digest]
-
-
 class AccessCommands(LedgerBase):
-    def __init__(self, address: DatabaseAddress, settings: Settings) -> None:
-        super().__init__(address, settings)
-        self.principals = PrincipalCache(settings.token_cache_seconds)
-
     def issue_token(
         self, ctx: Context, *, name: str, role: Role | str, employee_id: str | None = None
     ) -> IssuedToken:
@@ -117,6 +71,11 @@ class AccessCommands(LedgerBase):
             employee_id=employee_id,
             digest=token_hash(token),
         )
+        if written.replayed:
+            granted = written.ids.get("token_id")
+            raise AlreadyExists(
+                f"this request granted token {granted} already; a token is shown only once"
+            )
         return IssuedToken(token_id, token, written)
 
     @command
@@ -152,9 +111,7 @@ class AccessCommands(LedgerBase):
         token = self.access_token(token_id)
         self.check_version(ctx, token)
         token.revoke(reason=reason, actor=ctx.actor)
-        written = self.commit(ctx, token, main=token, ids={"token_id": token_id})
-        self.principals.drop(token_id)
-        return written
+        return self.commit(ctx, token, main=token, ids={"token_id": token_id})
 
     def access_token(self, token_id: str) -> AccessToken:
         return self.load(AccessToken, AccessToken.create_id(token_id), f"token {token_id}")
@@ -183,23 +140,21 @@ class AccessCommands(LedgerBase):
         )
 
     def principal(self, token: str) -> Principal | None:
-        """Who presents ``token``; None for a malformed, unknown or revoked one."""
-        digest = token_hash(token)
-        cached = self.principals.get(digest)
-        if cached is not None:
-            return cached
+        """Who presents ``token``; None for a malformed, unknown or revoked one.
+
+        The token is read afresh every time (one read of its events since the state this
+        process keeps), so a revocation by any process is refused at once, here too.
+        """
         token_id = token_id_of(token)
         if token_id is None:
             return None
-        try:
-            stored = self.access_token(token_id)
-        except NotFound:
+        aggregate_id = AccessToken.create_id(token_id)
+        stored = self.loader.latest([aggregate_id], fresh=True).get(aggregate_id)
+        if not isinstance(stored, AccessToken) or stored.is_revoked:
             return None
-        if stored.is_revoked or not hmac.compare_digest(stored.token_hash, digest):
+        if not hmac.compare_digest(stored.token_hash, token_hash(token)):
             return None
-        principal = stored.principal
-        self.principals.put(digest, principal)
-        return principal
+        return stored.principal
 
     def check_access(
         self, principal: Principal, action: Action, employee_id: str | None = None
@@ -210,7 +165,7 @@ class AccessCommands(LedgerBase):
 
     def _manager_of(self, employee_id: str) -> str | None:
         try:
-            employee = self.load(Employee, Employee.create_id(employee_id), "employee")
+            employee = self.read(Employee, Employee.create_id(employee_id), "employee")
         except NotFound:
             return None
         return employee.profile.manager_id

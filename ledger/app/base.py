@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from copy import deepcopy
 from functools import wraps
 from typing import Concatenate, ParamSpec, TypeVar
@@ -10,7 +11,7 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, OperationalError
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from eventsourcing.utils import Environment, EnvType
 
 from ledger.app.loading import Loader, pick
@@ -32,10 +33,11 @@ from ledger.store.database import (
     DatabaseAddress,
     library_env,
 )
+from ledger.store.faults import STORE_FAULTS
 from ledger.store.feed import ChangeFeed
-from ledger.store.recorder import IdempotencyClaim, IdempotencyKeyTaken, LedgerRecorder
+from ledger.store.recorder import IdempotencyClaim, LedgerRecorder
 from ledger.store.records import LedgerRecords
-from ledger.store.writer import WriteTimeout
+from ledger.store.tree import MerkleTree
 from ledger.transcodings import register_ledger_transcodings
 
 P = ParamSpec("P")
@@ -46,16 +48,32 @@ L = TypeVar("L", bound="LedgerBase")
 def command(
     method: Callable[Concatenate[L, Context, P], Written],
 ) -> Callable[Concatenate[L, Context, P], Written]:
-    """A command answers a repeated idempotency key from its first answer, writing nothing."""
+    """A command answers a repeated idempotency key from its first answer, writing nothing.
+
+    A fault of the event store anywhere in it (the idempotency lookup, the loads, the save)
+    becomes Busy: the caller may try again, and with the same key nothing is written twice.
+    """
 
     @wraps(method)
     def run(app: L, ctx: Context, /, *args: P.args, **kwargs: P.kwargs) -> Written:
-        replayed = app.replay(ctx)
-        if replayed is not None:
-            return replayed
-        return method(app, ctx, *args, **kwargs)
+        with store_faults_as_busy():
+            replayed = app.replay(ctx)
+            if replayed is not None:
+                return replayed
+            return method(app, ctx, *args, **kwargs)
 
     return run
+
+
+@contextmanager
+def store_faults_as_busy() -> Iterator[None]:
+    try:
+        yield
+    except STORE_FAULTS as exc:
+        raise Busy(
+            "the event store did not answer in time; try again"
+            " (with the same Idempotency-Key, a write is never made twice)"
+        ) from exc
 
 
 class LedgerBase(Application[UUID]):
@@ -68,6 +86,7 @@ class LedgerBase(Application[UUID]):
         recorder = self.recorder
         assert isinstance(recorder, LedgerRecorder)
         self.records = LedgerRecords(recorder.datastore, EVENTS_TABLE)
+        self.tree = MerkleTree(recorder.datastore, EVENTS_TABLE)
         snapshots = self.factory.event_store(
             mapper=self.mapper, recorder=self.factory.aggregate_recorder(purpose=SNAPSHOTS)
         )
@@ -141,13 +160,12 @@ class LedgerBase(Application[UUID]):
         changed = [a for a in aggregates if a is not None and a.pending_events]
         try:
             recordings = self.save(*aggregates, idempotency=claim)
-        except IdempotencyKeyTaken:
-            replayed = self.replay(ctx)
-            assert replayed is not None
-            return replayed
-        except (OperationalError, WriteTimeout):
-            raise Busy("the event store did not take the write in time; try again") from None
         except IntegrityError:
+            # The key taken by a twin request, or by this one: a save whose answer was lost
+            # with its connection, retried by the recorder, finds its own events stored.
+            replayed = self.replay(ctx)
+            if replayed is not None:
+                return replayed
             if is_new:
                 raise AlreadyExists(f"{label or 'the record'} exists already") from None
             raise Conflict("another writer changed the same record first; try again") from None
@@ -157,10 +175,13 @@ class LedgerBase(Application[UUID]):
         return Written(position, ids, main.version, created)
 
     @staticmethod
-    def check_version(ctx: Context, aggregate: Aggregate) -> None:
-        if ctx.expected_version is not None and ctx.expected_version != aggregate.version:
+    def check_version(ctx: Context, aggregate: Aggregate | None) -> None:
+        """StaleVersion unless the aggregate is at the version expected; one not yet created
+        (None) is at version 0."""
+        version = 0 if aggregate is None else aggregate.version
+        if ctx.expected_version is not None and ctx.expected_version != version:
             raise StaleVersion(
-                f"expected version {ctx.expected_version}, the current one is {aggregate.version}"
+                f"expected version {ctx.expected_version}, the current one is {version}"
             )
 
     def load(self, kind: type[A], aggregate_id: UUID, label: str, version: int | None = None) -> A:

@@ -59,16 +59,22 @@ class Loader:
         self.feed = feed
         self.states = LatestStates(cache_size)
 
-    def latest(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, Aggregate]:
+    def latest(
+        self, aggregate_ids: Sequence[UUID], *, fresh: bool = False
+    ) -> dict[UUID, Aggregate]:
         """The latest states of those of ``aggregate_ids`` that have events: shared with
-        other threads, to read and never to change (``deepcopy`` one to change it)."""
+        other threads, to read and never to change (``deepcopy`` one to change it).
+
+        ``fresh`` reads what changed even where the change feed says nothing did, for what
+        must not lag a notification behind (a revoked token).
+        """
         self.feed.start()
         checked_at = self.feed.position()
         known = {i: self.states.get(i) for i in aggregate_ids}
         unsure = {
             i: k.aggregate.version
             for i, k in known.items()
-            if k is not None and not self._current(k)
+            if k is not None and (fresh or not self._current(k))
         }
         recent = self._catch_up.events_after(unsure)
         found: dict[UUID, Aggregate] = {}

@@ -50,19 +50,22 @@ class MeasurementCommands(PlanCommands):
         self, ctx: Context, measurement_id: str, *, value: Decimal, reason: str | None
     ) -> Written:
         log = self.log_of(measurement_id)
+        self.check_version(ctx, log)
         log.correct(measurement_id, value, reason=reason, actor=ctx.actor)
         return self.commit(ctx, log, main=log, ids={"measurement_id": measurement_id})
 
     @command
     def void_measurement(self, ctx: Context, measurement_id: str, *, reason: str | None) -> Written:
         log = self.log_of(measurement_id)
+        self.check_version(ctx, log)
         log.void(measurement_id, reason=reason, actor=ctx.actor)
         return self.commit(ctx, log, main=log, ids={"measurement_id": measurement_id})
 
     def measuring(
         self, ctx: Context, employee_id: str, cycle_id: str
     ) -> tuple[Plan, ReviewCycle, MeasurementLog]:
-        """The plan and the cycle to read, and a log of the command's own, in one read."""
+        """The plan and the cycle to read, and a log of the command's own, in one read;
+        StaleVersion unless the log is at the version If-Match names (0 before the first)."""
         keys = (
             Plan.create_id(employee_id, cycle_id),
             ReviewCycle.create_id(cycle_id),
@@ -73,7 +76,9 @@ class MeasurementCommands(PlanCommands):
         cycle = pick(found, ReviewCycle, keys[1], f"cycle {cycle_id}")
         log = found.get(keys[2])
         if isinstance(log, MeasurementLog):
+            self.check_version(ctx, log)
             return plan, cycle, deepcopy(log)
+        self.check_version(ctx, None)
         return plan, cycle, MeasurementLog.start(employee_id, cycle_id, actor=ctx.actor)
 
     def measurement_log(

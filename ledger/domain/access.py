@@ -55,6 +55,8 @@ class Action(Enum):
     """Read what every principal may see: cycles and the ledger's head."""
     AUDIT = "audit"
     """Read the ledger as a whole: verification, the audit trail, exports."""
+    CALIBRATE = "calibrate"
+    """Calibrate or reopen an employee's finalised review: HR's call, not the manager's."""
     MANAGE_TOKENS = "manage_tokens"
 
 

@@ -1,8 +1,9 @@
-"""Checks of the plain values commands carry: actors, names, texts and reasons."""
+"""Checks of the plain values commands carry: actors, names, texts, reasons and instants."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from ledger.errors import InvalidInput
@@ -10,6 +11,9 @@ from ledger.values import check_decimal
 
 NAME_MAX_LENGTH = 200
 TEXT_MAX_LENGTH = 2000
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+"""NUL, which PostgreSQL text cannot hold, and lone surrogates, which UTF-8 cannot encode."""
+UNSTORABLE_RULE = "must not contain NUL characters or lone surrogates"
 
 
 def check_text(
@@ -19,6 +23,8 @@ def check_text(
     if not isinstance(value, str):
         raise InvalidInput(f"{field} must be text", {field: "must be text"})
     text = value.strip()
+    if UNSTORABLE.search(text):
+        raise InvalidInput(f"{field} {UNSTORABLE_RULE}", {field: UNSTORABLE_RULE})
     if required and not text:
         raise InvalidInput(f"{field} is required", {field: "required"})
     if len(text) > max_length:
@@ -65,3 +71,16 @@ def check_number(value: Decimal, field: str) -> Decimal:
         raise InvalidInput(f"{field} must be a number", {field: "must be a number"})
     check_decimal(value, field)
     return value
+
+
+def check_instant(value: datetime, field: str) -> datetime:
+    """The instant in UTC; InvalidInput without a time zone, or when UTC falls outside the
+    years 1 to 9999 (``9999-12-31T23:59:59-12:00`` is in the year 10000 there)."""
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        message = "must be an instant with a time zone"
+        raise InvalidInput(f"{field} {message}", {field: message})
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        message = f"must lie between {datetime.min.isoformat()}Z and {datetime.max.isoformat()}Z"
+        raise InvalidInput(f"{field} {message}", {field: message}) from None

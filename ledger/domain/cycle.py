@@ -22,6 +22,7 @@ from ledger.domain.topics import explicit_topics
 from ledger.errors import InvalidInput
 from ledger.ids import check_key, cycle_uuid
 from ledger.periods import (
+    LAST_CYCLE_START,
     QUARTERS,
     Period,
     cycle_end,
@@ -184,6 +185,12 @@ def check_cycle_id(cycle_id: str) -> None:
 def check_start_date(start_date: date) -> None:
     if check_date(start_date, "start_date").day != 1:
         message = "must be the first day of a month"
+        raise InvalidInput(f"start_date {message}", {"start_date": message})
+    if start_date > LAST_CYCLE_START:
+        message = (
+            f"must be {LAST_CYCLE_START.isoformat()} or earlier,"
+            f" so that the cycle's twelve months end by {date.max.isoformat()}"
+        )
         raise InvalidInput(f"start_date {message}", {"start_date": message})
 
 

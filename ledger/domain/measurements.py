@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, Snapshot
+from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Snapshot as AggregateSnapshot
 from pyrsistent import PVector, pvector
 
 from ledger.domain.checks import (
@@ -100,7 +101,7 @@ class MeasurementLog(Aggregate):
         def apply(self, log: MeasurementLog) -> None:
             log._replace(replace(log.measurement(self.measurement_id), voided=True))
 
-    class Snapshot(Snapshot):
+    class Snapshot(AggregateSnapshot):
         """The log's state in plain JSON values, so that a long log encodes and decodes fast."""
 
         @classmethod

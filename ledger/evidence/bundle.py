@@ -27,12 +27,14 @@ from ledger.config import Settings
 from ledger.domain.review import ReviewRevision
 from ledger.evidence.digest import Digest, make_digest, stamp
 from ledger.evidence.signing import load_private_key, public_key_hex, sign
+from ledger.evidence.tree_head import SignedTreeHead
 from ledger.explain import Revision, explain, restate
 from ledger.explanation import StoredEntry, Subject, stored_events
 from ledger.scoring.canonical import record
 from ledger.store.records import Progress
+from ledger.store.tree import InclusionProof
 
-BUNDLE_FORMAT = "ledger-evidence-v1"
+BUNDLE_FORMAT = "ledger-evidence-v2"
 VERIFIER = "verify_bundle.py"
 MANIFEST = "manifest.json"
 SIGNATURE = "signature.json"
@@ -52,6 +54,10 @@ Employee {employee_id}, period {period}, as the ledger stood at position {positi
   restatement.json     the last revision beside the scorecard at the bundle's position
   scorecard.json       the scorecard at the bundle's position
   digest.json          the chain at the bundle's position (signed when the ledger has a key)
+  tree_head.json       the Merkle tree over the ledger at that position (RFC 9162; signed
+                       when the ledger has a key)
+  proofs.jsonl         for each event, its inclusion proof in that tree: the audit path from
+                       its leaf to the tree head's root, checkable without the rest of the ledger
   manifest.json        SHA-256 of every other file (signature.json signs it when signed)
 
 Check it with Python 3.11 or later and nothing else:
@@ -138,6 +144,12 @@ def write_evidence(
     card = app.scorecard(subject.employee_id, subject.period.id, position=digest.position)
     contents["scorecard.json"] = _json(card.to_dict())
     contents["digest.json"] = digest.to_json().encode()
+    tree_size = app.tree.size_at(digest.position)
+    head = SignedTreeHead.of(app.tree.head(tree_size)).signed(settings)
+    contents["tree_head.json"] = _json(head.to_dict())
+    contents["proofs.jsonl"] = b"".join(
+        _json_line(_proof(app.tree.inclusion(entry.position, tree_size))) for entry in entries
+    )
     contents[VERIFIER] = package_files("ledger.evidence").joinpath(VERIFIER).read_bytes()
     contents["README.txt"] = README.format(
         format=BUNDLE_FORMAT,
@@ -195,6 +207,12 @@ def _entry(entry: StoredEntry) -> dict[str, object]:
         "previous_position": entry.previous_position,
         "previous_chain_hash": entry.previous_chain_hash.hex(),
     }
+
+
+def _proof(proof: InclusionProof) -> dict[str, object]:
+    shown = proof.to_dict()
+    del shown["root_hash"]  # the tree head's, once
+    return shown
 
 
 def _hex(value: bytes | None) -> str | None:

@@ -49,6 +49,17 @@ def generate_key_file(path: Path) -> str:
     return public_key_hex(key)
 
 
+def ensure_key_file(path: Path) -> str:
+    """The public key in hex of the key at ``path``, made there first if there is none."""
+    if not path.exists():
+        try:
+            return generate_key_file(path)
+        except SigningKeyError:
+            if not path.exists():
+                raise
+    return public_key_hex(load_private_key(path))
+
+
 def public_key_path(path: Path) -> Path:
     return path.with_name(f"{path.name}.pub")
 

@@ -10,8 +10,10 @@ script is in). The script
   from the link before it (each event carries the previous link's position and hash);
 - checks that every file listed in manifest.json has the SHA-256 written there;
 - checks that every review revision reproduced its finalised scorecard;
-- checks the signatures of digest.json and manifest.json when the ``cryptography`` package
-  can be imported, and says that it skipped them when it cannot.
+- checks each event's inclusion proof (proofs.jsonl) against the tree head (tree_head.json):
+  the audit path from the event's leaf must lead to the root, as RFC 9162 2.1.3.2 verifies;
+- checks the signatures of digest.json, tree_head.json and manifest.json when the
+  ``cryptography`` package can be imported, and says that it skipped them when it cannot.
 
 It exits with 0 when everything agrees, 1 naming each position or file that does not, and
 2 when the bundle cannot be read.
@@ -41,6 +43,11 @@ MANIFEST = "manifest.json"
 SIGNATURE = "signature.json"
 EVENTS = "events.jsonl"
 DIGEST = "digest.json"
+TREE_HEAD = "tree_head.json"
+PROOFS = "proofs.jsonl"
+
+# The Merkle tree's definition (RFC 9162 2.1, ledger/store/merkle.py): a leaf per chained
+# event, leaf = sha256(0x00 || event_hash), node = sha256(0x01 || left || right).
 
 
 def event_hash(originator_id: str, version: int, topic: str, state: bytes) -> bytes:
@@ -51,6 +58,28 @@ def event_hash(originator_id: str, version: int, topic: str, state: bytes) -> by
 def link_hash(previous: bytes, event_digest: bytes, position: int, recorded_at: str) -> bytes:
     stamp = f"{position}|{recorded_at}".encode()
     return hashlib.sha256(previous + event_digest + stamp).digest()
+
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def inclusion_holds(leaf: bytes, index: int, size: int, path: list[bytes], root: bytes) -> bool:
+    """RFC 9162 2.1.3.2, step by step."""
+    if index >= size:
+        return False
+    fn, sn, r = index, size - 1, leaf
+    for p in path:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = node_hash(p, r)
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            r = node_hash(r, p)
+        fn, sn = fn >> 1, sn >> 1
+    return sn == 0 and r == root
 
 
 class Unreadable(Exception):
@@ -172,6 +201,44 @@ def check_reproductions(bundle: Bundle) -> list[str]:
     return problems
 
 
+def check_proofs(bundle: Bundle) -> tuple[int, list[str]]:
+    """Each event's audit path must lead from its leaf to the tree head's root."""
+    head = bundle.json(TREE_HEAD)
+    root, size = bytes.fromhex(head["root_hash"]), head["tree_size"]
+    proofs = {}
+    for line in bundle.read(PROOFS).decode().splitlines():
+        if line.strip():
+            proof = json.loads(line)
+            proofs[proof["position"]] = proof
+    problems, count = [], 0
+    for line in bundle.read(EVENTS).decode().splitlines():
+        if not line.strip():
+            continue
+        event = json.loads(line)
+        position = event.get("position")
+        proof = proofs.get(position)
+        if proof is None or proof.get("tree_size") != size:
+            problems.append(f"UNPROVEN at position {position}: no inclusion proof in this tree")
+            continue
+        digest = event_hash(
+            event["originator_id"], event["version"], event["topic"], stored_state(event)
+        )
+        leaf = hashlib.sha256(b"\x00" + digest).digest()
+        path = [bytes.fromhex(node) for node in proof["audit_path"]]
+        if not inclusion_holds(leaf, proof["leaf_index"], size, path, root):
+            problems.append(
+                f"UNPROVEN at position {position}: its inclusion proof does not lead to"
+                f" the tree head's root"
+            )
+        count += 1
+    return count, problems
+
+
+def tree_head_payload(head: dict[str, Any]) -> bytes:
+    fields = {key: head.get(key) for key in ("position", "recorded_at", "root_hash", "tree_size")}
+    return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
+
+
 def digest_payload(digest: dict[str, Any]) -> bytes:
     fields = {key: digest.get(key) for key in ("chain_hash", "position", "recorded_at")}
     return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
@@ -180,8 +247,10 @@ def digest_payload(digest: dict[str, Any]) -> bytes:
 def check_signatures(bundle: Bundle, trusted: str | None) -> tuple[str, list[str]]:
     """A line saying what was checked, and the problems found."""
     digest = bundle.json(DIGEST)
+    head = bundle.json(TREE_HEAD)
     signed = {
         DIGEST: (digest.get("public_key"), digest.get("signature"), digest_payload(digest)),
+        TREE_HEAD: (head.get("public_key"), head.get("signature"), tree_head_payload(head)),
     }
     if SIGNATURE in bundle.files:
         seal = bundle.json(SIGNATURE)
@@ -216,13 +285,17 @@ def check(bundle: Bundle, trusted: str | None) -> tuple[list[str], list[str]]:
     count, event_problems = check_events(bundle)
     problems += event_problems
     problems += check_reproductions(bundle)
+    proven, proof_problems = check_proofs(bundle)
+    problems += proof_problems
     signatures, signature_problems = check_signatures(bundle, trusted)
     problems += signature_problems
-    digest = bundle.json(DIGEST)
+    digest, head = bundle.json(DIGEST), bundle.json(TREE_HEAD)
     lines = [
         f"{count} events checked, each hash and chain link recomputed",
         f"{len(bundle.json(MANIFEST).get('files', {}))} files checked against the manifest",
         f"digest: position {digest.get('position')}, chain hash {digest.get('chain_hash')}",
+        f"{proven} inclusion proofs checked against the tree head of"
+        f" {head.get('tree_size')} events, root {head.get('root_hash')}",
         signatures,
     ]
     return lines, problems

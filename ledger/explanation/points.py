@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from ledger.domain.checks import check_instant
 from ledger.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def parse_point(text: str, field: str) -> Point:
             " (2026-07-01T09:00:00Z)"
         )
         raise InvalidInput(f"{field} {message}", {field: message})
-    return instant
+    return check_instant(instant, field)
 
 
 def resolve_point(app: LedgerApp, subject: Subject, point: Point, field: str) -> int:

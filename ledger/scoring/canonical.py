@@ -26,14 +26,23 @@ UNHASHED_FIELDS = frozenset({"position", "as_of"})
 
 
 def canonical_json(card: Scorecard) -> bytes:
-    fields = record(card)
+    return canonical_of(record(card))
+
+
+def scorecard_hash(card: Scorecard) -> str:
+    return hash_of(record(card))
+
+
+def canonical_of(fields: dict[str, object]) -> bytes:
+    """The canonical bytes of a scorecard given as its ``record``."""
     hashed = {key: value for key, value in fields.items() if key not in UNHASHED_FIELDS}
     text = json.dumps(hashed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return text.encode("utf-8")
 
 
-def scorecard_hash(card: Scorecard) -> str:
-    return "sha256:" + hashlib.sha256(canonical_json(card)).hexdigest()
+def hash_of(fields: dict[str, object]) -> str:
+    """The hash of a scorecard given as its ``record``."""
+    return "sha256:" + hashlib.sha256(canonical_of(fields)).hexdigest()
 
 
 def record(instance: DataclassInstance) -> dict[str, object]:

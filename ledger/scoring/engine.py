@@ -1,24 +1,27 @@
 """Scoring: a plan with its targets, measurements and policy in; a scorecard out.
 
-Pure and deterministic. Figures stay unrounded from one step to the next (KRA scores
+Measurements are first tallied by KPI and quarter (see ``tally``); the scorecard is
+scored from the tallies, so that a caller that keeps tallies up to date as measurements
+arrive scores through the same path without going back to every measurement. Pure and
+deterministic. Figures stay unrounded from one step to the next (KRA scores
 from unrounded achievements, the overall score from unrounded KRA scores); they are
 rounded only where they are reported.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from ledger.errors import InvalidInput
 from ledger.periods import QUARTERS
 from ledger.scoring.averages import weighted_mean
 from ledger.scoring.evaluation import KpiEvaluation, evaluate_cycle, evaluate_quarter
-from ledger.scoring.inputs import KpiPlan, KraPlan, MeasurementFact, ScoringInput
+from ledger.scoring.inputs import KpiPlan, KraPlan, ScoringInput
 from ledger.scoring.precision import exact, reported, reported_or_none
 from ledger.scoring.rating import band_for
 from ledger.scoring.scorecard import KpiScore, KraScore, Scorecard
+from ledger.scoring.tally import Tallies, tallies_of
 
 Evaluate = Callable[[KpiPlan], KpiEvaluation]
 
@@ -30,8 +33,19 @@ def score(inp: ScoringInput) -> Scorecard:
     Raises InvalidInput when the period is neither a quarter Q1..Q4 nor the whole of
     ``inp.cycle``.
     """
+    return score_tallied(inp, tallies_of(inp.measurements, inp.cycle.start_date))
+
+
+@exact
+def score_tallied(inp: ScoringInput, tallies: Tallies) -> Scorecard:
+    """The scorecard of ``inp`` with ``tallies`` standing for its measurements, which
+    are not read: ``score(inp)`` is ``score_tallied(inp, tallies_of(inp.measurements,
+    inp.cycle.start_date))``.
+
+    Raises InvalidInput as ``score`` does.
+    """
     _check_period(inp)
-    evaluate = _evaluator(inp)
+    evaluate = _evaluator(inp, tallies)
     scored = [(kra.weight, *_score_kra(kra, evaluate)) for kra in inp.kras]
     overall = weighted_mean((weight, unrounded) for weight, unrounded, _ in scored)
     kras = tuple(row for _, _, row in scored)
@@ -58,24 +72,15 @@ def _check_period(inp: ScoringInput) -> None:
         raise InvalidInput(message, {"period": message})
 
 
-def _evaluator(inp: ScoringInput) -> Evaluate:
-    facts = _by_kpi(inp.measurements)
+def _evaluator(inp: ScoringInput, tallies: Tallies) -> Evaluate:
     quarter = inp.period.quarter
 
     def evaluate(kpi: KpiPlan) -> KpiEvaluation:
-        own = facts.get(kpi.kpi_id, ())
         if quarter is None:
-            return evaluate_cycle(kpi, own, inp.cycle)
-        return evaluate_quarter(kpi, own, inp.cycle, quarter)
+            return evaluate_cycle(kpi, tallies, inp.cycle)
+        return evaluate_quarter(kpi, tallies, inp.cycle, quarter)
 
     return evaluate
-
-
-def _by_kpi(measurements: Iterable[MeasurementFact]) -> Mapping[str, Sequence[MeasurementFact]]:
-    grouped: defaultdict[str, list[MeasurementFact]] = defaultdict(list)
-    for fact in measurements:
-        grouped[fact.kpi_id].append(fact)
-    return grouped
 
 
 def _score_kra(kra: KraPlan, evaluate: Evaluate) -> tuple[Decimal | None, KraScore]:

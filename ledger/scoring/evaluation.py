@@ -1,16 +1,15 @@
-"""One KPI evaluated over one period, before anything is rounded."""
+"""One KPI evaluated over one period from its tallies, before anything is rounded."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ledger.periods import QUARTERS, quarter_bounds
+from ledger.periods import QUARTERS
 from ledger.scoring.achievement import achievement
-from ledger.scoring.actual import combined, counted
 from ledger.scoring.averages import mean
-from ledger.scoring.inputs import CyclePolicy, KpiPlan, MeasurementFact
+from ledger.scoring.inputs import CyclePolicy, KpiPlan
+from ledger.scoring.tally import Tallies, merged_all
 from ledger.scoring.target import target_in_force
 from ledger.values import TargetSpec
 
@@ -26,31 +25,26 @@ class KpiEvaluation:
 
 
 def evaluate_quarter(
-    kpi: KpiPlan, facts: Sequence[MeasurementFact], cycle: CyclePolicy, quarter: int
+    kpi: KpiPlan, tallies: Tallies, cycle: CyclePolicy, quarter: int
 ) -> KpiEvaluation:
     spec = target_in_force(kpi, quarter)
-    first, last = quarter_bounds(cycle.start_date, quarter)
-    measured = counted(facts, first, last)
-    actual = combined(measured, kpi.aggregation)
-    if actual is None:
+    tally = tallies.get((kpi.kpi_id, quarter))
+    if tally is None:
         return KpiEvaluation(spec, None, 0, None)
+    actual = tally.actual(kpi.aggregation)
     scored = achievement(actual, spec, kpi.direction, cycle.achievement_cap)
-    return KpiEvaluation(spec, actual, len(measured), scored)
+    return KpiEvaluation(spec, actual, tally.count, scored)
 
 
-def evaluate_cycle(
-    kpi: KpiPlan, facts: Sequence[MeasurementFact], cycle: CyclePolicy
-) -> KpiEvaluation:
+def evaluate_cycle(kpi: KpiPlan, tallies: Tallies, cycle: CyclePolicy) -> KpiEvaluation:
     """The mean of the scored quarterly achievements; shown beside the target in force
     in the last quarter and the actual over all the cycle's measurements."""
-    quarterly = (evaluate_quarter(kpi, facts, cycle, quarter) for quarter in QUARTERS)
+    quarterly = (evaluate_quarter(kpi, tallies, cycle, quarter) for quarter in QUARTERS)
     achievements = [evaluation.achievement for evaluation in quarterly]
-    first, _ = quarter_bounds(cycle.start_date, QUARTERS[0])
-    _, last = quarter_bounds(cycle.start_date, QUARTERS[-1])
-    measured = counted(facts, first, last)
+    whole = merged_all(tallies.get((kpi.kpi_id, quarter)) for quarter in QUARTERS)
     return KpiEvaluation(
         spec=target_in_force(kpi, QUARTERS[-1]),
-        actual=combined(measured, kpi.aggregation),
-        measurement_count=len(measured),
+        actual=None if whole is None else whole.actual(kpi.aggregation),
+        measurement_count=0 if whole is None else whole.count,
         achievement=mean(value for value in achievements if value is not None),
     )

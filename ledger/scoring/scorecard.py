@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from ledger.scoring.canonical import record, scorecard_hash
+from ledger.scoring.canonical import hash_of, record
 from ledger.values import Aggregation, Direction
 
 
@@ -59,8 +59,13 @@ class Scorecard:
 
     @cached_property
     def hash(self) -> str:
-        return scorecard_hash(self)
+        return hash_of(self._record)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready: decimals as strings with two places, enums as their values."""
-        return {**record(self), "hash": self.hash}
+        return {**self._record, "hash": self.hash}
+
+    @cached_property
+    def _record(self) -> dict[str, object]:
+        """The fields as JSON-ready data, made once for the hash and the document."""
+        return record(self)

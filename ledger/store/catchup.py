@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
 
@@ -27,6 +28,7 @@ class CatchUp:
             .as_string(None)
         )
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def events_after(self, versions: Mapping[UUID, int]) -> dict[UUID, list[StoredEvent]]:
         """Per aggregate, its events after the version given for it, in version order."""
         if not versions:

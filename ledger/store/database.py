@@ -13,6 +13,7 @@ from ledger.errors import InvalidInput
 
 APPLICATION_NAME = "Ledger"
 EVENTS_TABLE = "ledger_events"
+SCHEMA = "public"
 SNAPSHOTS = "snapshots"
 """The purpose naming the snapshots table (``ledger_snapshots``): derived, not append-only."""
 
@@ -76,7 +77,7 @@ def library_env(
         "POSTGRES_CONNECT_TIMEOUT": "30",
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "30",
         "POSTGRES_PRE_PING": "n",
-        "POSTGRES_SCHEMA": "public",
+        "POSTGRES_SCHEMA": SCHEMA,
         "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
         "ORIGINATOR_ID_TYPE": "uuid",
         "CREATE_TABLE": "y" if create_table else "n",

@@ -19,7 +19,7 @@ from psycopg import sql
 BATCH = 10_000
 REMEMBERED = 100_000
 """How many aggregates' last change the feed remembers; older changes count as at ``floor``."""
-WAKE_UP_SECONDS = 1.0
+WAKE_UP_SECONDS = 0.5
 RECONNECT_SECONDS = 0.5
 
 

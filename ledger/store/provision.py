@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from eventsourcing.persistence import InfrastructureFactory
 from eventsourcing.utils import Environment
+from psycopg import sql
 
 from ledger.config import Settings
-from ledger.store.database import APPLICATION_NAME, SNAPSHOTS, DatabaseAddress, library_env
-from ledger.store.embedded import start_embedded
+from ledger.store.database import (
+    APPLICATION_NAME,
+    EVENTS_TABLE,
+    SCHEMA,
+    SNAPSHOTS,
+    DatabaseAddress,
+    connect,
+    library_env,
+)
+from ledger.store.embedded import embedded_server
+from ledger.store.schema import backfill_function_name
 
 
-def resolve_address(settings: Settings) -> DatabaseAddress:
-    """The configured server, or the embedded one started in the data folder."""
+@contextmanager
+def database_address(settings: Settings) -> Iterator[DatabaseAddress]:
+    """The configured server; or, for the block, the embedded one in the data folder."""
     if settings.database_url:
-        return DatabaseAddress.from_url(settings.database_url)
-    return start_embedded(settings.data_dir)
+        yield DatabaseAddress.from_url(settings.database_url)
+        return
+    with embedded_server(settings.data_dir) as address:
+        yield address
 
 
 def init_schema(address: DatabaseAddress, settings: Settings) -> None:
@@ -27,3 +43,14 @@ def init_schema(address: DatabaseAddress, settings: Settings) -> None:
         factory.aggregate_recorder(purpose=SNAPSHOTS)
     finally:
         factory.close()
+    grow_tree(address)
+
+
+def grow_tree(address: DatabaseAddress) -> int:
+    """Add the Merkle tree's leaves of events recorded before the tree existed; how many."""
+    statement = sql.SQL("SELECT {}.{}()").format(
+        sql.Identifier(SCHEMA), sql.Identifier(backfill_function_name(EVENTS_TABLE))
+    )
+    with connect(address) as conn:
+        row = conn.execute(statement).fetchone()
+    return int(str(row[0])) if row else 0

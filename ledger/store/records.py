@@ -9,7 +9,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.persistence import InterfaceError, OperationalError
 from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
 from ledger.store.chain import GENESIS, StoredRow, Verification, verify_rows
@@ -105,7 +107,10 @@ class LedgerRecords:
             rows = curs.execute(self._versions_at, (originator_ids, position)).fetchall()
         return {row["originator_id"]: row["version"] for row in rows}
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def claim(self, key: str) -> StoredClaim | None:
+        """The stored answer to an idempotency key; a read, so tried again on a lost
+        connection like the library's own reads."""
         with self.datastore.transaction(commit=False) as curs:
             row = curs.execute(self._claim, (key,)).fetchone()
         if row is None:

@@ -16,7 +16,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg
-from eventsourcing.persistence import InterfaceError, OperationalError, PersistenceError
+from eventsourcing.persistence import (
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    InterfaceError,
+    InternalError,
+    NotSupportedError,
+    OperationalError,
+    PersistenceError,
+    ProgrammingError,
+)
 from eventsourcing.postgres import PostgresDatastore
 from psycopg.conninfo import make_conninfo
 from psycopg.rows import DictRow, dict_row
@@ -30,6 +40,28 @@ class WriteTimeout(PersistenceError):
     """
 
 
+# The library's family, as PostgresDatastore.get_connection translates psycopg's: the first
+# class an error is an instance of decides, subclasses before their bases.
+LIBRARY_ERRORS: tuple[tuple[type[psycopg.Error], type[PersistenceError]], ...] = (
+    (psycopg.errors.LockNotAvailable, WriteTimeout),
+    (psycopg.InterfaceError, InterfaceError),
+    (psycopg.OperationalError, OperationalError),
+    (psycopg.DataError, DataError),
+    (psycopg.IntegrityError, IntegrityError),
+    (psycopg.InternalError, InternalError),
+    (psycopg.ProgrammingError, ProgrammingError),
+    (psycopg.NotSupportedError, NotSupportedError),
+    (psycopg.DatabaseError, DatabaseError),
+    (psycopg.Error, PersistenceError),
+)
+
+
+def library_error(error: psycopg.Error) -> PersistenceError:
+    """The library's exception for ``error``, so a write raises the same on either path."""
+    kind = next(kind for raised, kind in LIBRARY_ERRORS if isinstance(error, raised))
+    return kind(str(error))
+
+
 class WriteConnection:
     def __init__(self, datastore: PostgresDatastore) -> None:
         self._datastore = datastore
@@ -41,8 +73,9 @@ class WriteConnection:
         """The warm write connection if no other thread of the process holds it, else one
         from the pool: a thread never waits here for another, only at the table lock.
 
-        Raises WriteTimeout when the table lock stays held past the lock timeout, and the
-        library's OperationalError or InterfaceError when the connection fails.
+        Either way a psycopg error leaves as the library's (see ``library_error``):
+        WriteTimeout when the table lock stays held past the lock timeout, OperationalError
+        or InterfaceError when the connection fails, DataError for a value out of range.
         """
         if self._lock.acquire(blocking=False):
             try:
@@ -62,16 +95,10 @@ class WriteConnection:
     def _translated(self, *, warm: bool) -> Iterator[None]:
         try:
             yield
-        except psycopg.errors.LockNotAvailable as exc:
-            raise WriteTimeout(str(exc)) from exc
-        except psycopg.OperationalError as exc:
-            if warm:
+        except psycopg.Error as exc:
+            if warm and self._lost():
                 self._drop()
-            raise OperationalError(str(exc)) from exc
-        except psycopg.InterfaceError as exc:
-            if warm:
-                self._drop()
-            raise InterfaceError(str(exc)) from exc
+            raise library_error(exc) from exc
 
     def _open(self) -> psycopg.Connection[DictRow]:
         if self._connection is None or self._connection.closed:
@@ -86,6 +113,10 @@ class WriteConnection:
         kwargs = pool.kwargs if isinstance(pool.kwargs, dict) else {}
         params = {k: v for k, v in kwargs.items() if isinstance(v, str | int)}
         return make_conninfo(str(pool.conninfo or ""), **params)
+
+    def _lost(self) -> bool:
+        """Closed under us: psycopg counts a connection that broke as closed."""
+        return self._connection is not None and self._connection.closed
 
     def _drop(self) -> None:
         if self._connection is not None:

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import TypeVar
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from ledger.domain.cycle import ReviewCycle
 from ledger.domain.measurements import MeasurementLog
 from ledger.domain.plan import Plan
-from ledger.periods import QUARTERS, Period, parse_period
+from ledger.periods import QUARTERS, Period, parse_period, quarter_of
 from projections.view import PositionedEvent
 from projections.views.pairs import Pair
 from projections.views.states import PageStates
@@ -42,11 +43,18 @@ class Reach:
 
     plans: dict[Pair, Positions] = field(default_factory=dict)
     cycles: dict[str, int] = field(default_factory=dict)
+    _logs: dict[UUID, tuple[str, date, Positions]] = field(
+        default_factory=dict, init=False, repr=False
+    )
+    """Each measurement log the page measures in: its cycle, the cycle's start and the
+    positions of its pair."""
 
     def mark(self, event: PositionedEvent, states: PageStates) -> None:
         """Note what ``event`` reaches; ``states`` hold its aggregate as it was before it."""
         position = event.position
         match event.event:
+            case MeasurementLog.MeasurementRecorded() as recorded:
+                self._measured(event, recorded.effective_date, states)
             case ReviewCycle.Opened() as opened:
                 self.cycles[opened.cycle_id] = position
             case ReviewCycle.Event():
@@ -66,15 +74,12 @@ class Reach:
             case Plan.Event():
                 pair = _pair(_state(states, event, Plan))
                 self._reach(pair, periods_of(pair.cycle_id), position)
-            case MeasurementLog.MeasurementRecorded() as recorded:
-                log = _state(states, event, MeasurementLog)
-                self._measured(log, recorded.effective_date, states, position)
             case (
                 MeasurementLog.MeasurementCorrected() | MeasurementLog.MeasurementVoided()
             ) as changed:
                 log = _state(states, event, MeasurementLog)
                 day = log.measurement(changed.measurement_id).effective_date
-                self._measured(log, day, states, position)
+                self._measured(event, day, states)
 
     def settled(self, pairs: Iterable[Pair]) -> dict[Pair, Positions]:
         """Every period of ``pairs`` that their own events or their cycle's change reached."""
@@ -86,11 +91,18 @@ class Reach:
                     positions[period] = max(positions.get(period, 0), changed)
         return {pair: positions for pair, positions in reached.items() if positions}
 
-    def _measured(self, log: MeasurementLog, day: date, states: PageStates, position: int) -> None:
-        pair = Pair(log.employee_id, log.cycle_id)
-        cycle = states.get(pair.cycle_uuid, ReviewCycle)
-        assert cycle is not None
-        self._reach(pair, measured_periods(pair.cycle_id, cycle.quarter_of(day)), position)
+    def _measured(self, event: PositionedEvent, day: date, states: PageStates) -> None:
+        known = self._logs.get(event.originator_id)
+        if known is None:
+            log = _state(states, event, MeasurementLog)
+            pair = Pair(log.employee_id, log.cycle_id)
+            cycle = states.get(pair.cycle_uuid, ReviewCycle)
+            assert cycle is not None
+            positions = self.plans.setdefault(pair, {})
+            known = self._logs[event.originator_id] = (pair.cycle_id, cycle.start_date, positions)
+        cycle_id, start, positions = known
+        for period in measured_periods(cycle_id, quarter_of(start, day)):
+            positions[period] = event.position
 
     def _reach(self, pair: Pair, periods: Iterable[Period], position: int) -> None:
         positions = self.plans.setdefault(pair, {})

@@ -1,11 +1,13 @@
 """``scorecards``: every plan's current scorecard for each quarter and the whole cycle.
 
 Each (employee, cycle) that a page touches is scored once, at the page's end (or, while
-rebuilding, once the rebuild has caught up: see ``pending``), through the one scoring path
-the application takes, for the periods its events can change (see
-``reach``). A cycle's policy revision rescores every plan of the cycle. A row's
-``position`` is the last event that could change it: the application's scorecard at that
-position is the row's scorecard, hash included.
+rebuilding, once the rebuild has caught up: see ``pending``), for the periods its events
+can change (see ``reach``), by the scoring engine from the plan's measurements tallied
+by KPI and quarter (see ``tallies``): following the ledger, a measurement changes one
+tally, and rescoring costs the plan's KPIs, not its measurements. A cycle's policy
+revision rescores every plan of the cycle. A row's ``position`` is the last event that
+could change it: the application's scorecard at that position is the row's scorecard,
+hash included.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from ledger.domain.cycle import ReviewCycle
 from ledger.domain.employee import Employee
 from ledger.domain.measurements import MeasurementLog
 from ledger.domain.plan import Plan
-from ledger.scorecards import Knowledge, scorecards_of
-from ledger.scoring import Scorecard
+from ledger.periods import Period
+from ledger.scorecards import Knowledge, scoring_input
+from ledger.scoring import Scorecard, Tallies, score_tallied
 from projections.view import LIVE, PositionedEvent, Statement, TableNames, View
 from projections.views import pending
 from projections.views.documents import compact
@@ -34,6 +37,7 @@ from projections.views.pending import PENDING
 from projections.views.reach import Positions, Reach
 from projections.views.states import DEFAULT_CAPACITY, AggregateStates, PageStates
 from projections.views.tables import Column, Index, Table, upsert
+from projections.views.tallies import DEFAULT_TALLIED, PageTallies, TallyCache
 from projections.views.topics import topic, topics_of
 
 REBUILD_CAPACITY = 250_000
@@ -124,7 +128,7 @@ def statements(tables: TableNames) -> Statements:
 
 class ScorecardsView(View):
     name = "scorecards"
-    version = 2
+    version = 3
     tables = (SCORECARDS.name, PEOPLE.name, PENDING.name)
     topics = (*topics_of(Plan, MeasurementLog, ReviewCycle), *PEOPLE_TOPICS)
 
@@ -133,8 +137,10 @@ class ScorecardsView(View):
         history: History,
         capacity: int = DEFAULT_CAPACITY,
         rebuild_capacity: int = REBUILD_CAPACITY,
+        tallied: int = DEFAULT_TALLIED,
     ) -> None:
         self.states = AggregateStates(history, capacity)
+        self.tallies = TallyCache(tallied)
         self.capacity = capacity
         self.rebuild_capacity = max(capacity, rebuild_capacity)
 
@@ -160,11 +166,16 @@ class ScorecardsView(View):
         pairs, _ = touched(page, states)
         states.take(aggregate_id for pair in pairs for aggregate_id in pair.ids)
         reach = Reach()
+        live = tables == LIVE
+        tallies = self.tallies.page(states)
         for event in page:
             reach.mark(event, states)
+            if live:
+                tallies.follow(event)
             states.advance(event)
-        if tables == LIVE:
-            self._score_now(cursor, tables, page, reach, pairs, states)
+        if live:
+            self._score_now(cursor, tables, page, reach, pairs, tallies)
+            self.tallies.keep(tallies)
         else:
             self._note(cursor, tables, reach, pairs)
             self.states.capacity = self.rebuild_capacity
@@ -178,9 +189,11 @@ class ScorecardsView(View):
             return True
         states = self.states.at(cursor, position)
         states.take(aggregate_id for pair in reached for aggregate_id in pair.ids)
-        self._write(cursor, tables, reached, states, states)
+        tallies = self.tallies.page(states)
+        self._write(cursor, tables, reached, tallies, states)
         pending.forget(cursor, tables, SCORECARDS.name, reached)
         self.states.keep(states)
+        self.tallies.keep(tallies)
         return False
 
     def _score_now(
@@ -190,12 +203,12 @@ class ScorecardsView(View):
         page: Sequence[PositionedEvent],
         reach: Reach,
         pairs: Collection[Pair],
-        states: PageStates,
+        tallies: PageTallies,
     ) -> None:
         scored = reach.settled(pairs)
-        self._write(cursor, tables, scored, states, states)
+        self._write(cursor, tables, scored, tallies, tallies.states)
         if reach.cycles:
-            self._rescore(cursor, tables, page, reach, scored.keys(), states)
+            self._rescore(cursor, tables, page, reach, scored.keys(), tallies.states)
 
     def _note(
         self, cursor: Cursor[DictRow], tables: TableNames, reach: Reach, pairs: Collection[Pair]
@@ -225,15 +238,17 @@ class ScorecardsView(View):
             batch = others[start : start + RESCORED_AT_ONCE]
             plans = self.states.page(cursor, page)
             plans.take(id_ for pair in batch for id_ in (pair.plan_id, pair.log_id))
-            self._write(cursor, tables, reach.settled(batch), plans, states)
+            tallies = self.tallies.page(plans)
+            self._write(cursor, tables, reach.settled(batch), tallies, states)
             self.states.keep(plans)
+            self.tallies.keep(tallies)
 
     def _write(
         self,
         cursor: Cursor[DictRow],
         tables: TableNames,
         reached: dict[Pair, Positions],
-        plans: PageStates,
+        tallies: PageTallies,
         cycles: PageStates,
     ) -> None:
         """Score the periods reached, each as of the last event that reached it."""
@@ -243,8 +258,9 @@ class ScorecardsView(View):
         rows = []
         for pair, positions in reached.items():
             department, manager_id = places.get(pair.employee_id, (None, None))
-            knowledge = knowledge_of(pair, max(positions.values()), plans, cycles)
-            cards = scorecards_of(knowledge, list(positions))
+            knowledge = knowledge_of(pair, max(positions.values()), tallies.states, cycles)
+            tallied = tallies.of(pair.log_id, knowledge.cycle)
+            cards = scorecards_tallied(knowledge, list(positions), tallied)
             for card, position in zip(cards, positions.values(), strict=True):
                 rows.append(row_of(replace(card, position=position), department, manager_id))
         upsert(cursor, SCORECARDS, tables, rows)
@@ -301,6 +317,16 @@ def row_of(card: Scorecard, department: str | None, manager_id: str | None) -> t
 def moved_to(person: Person, changes: dict[str, str | None]) -> Person:
     place: dict[str, Any] = {name: value for name, value in changes.items() if name in PLACE_FIELDS}
     return replace(person, **place)
+
+
+def scorecards_tallied(
+    knowledge: Knowledge, periods: Sequence[Period], tallies: Tallies
+) -> list[Scorecard]:
+    """The scorecards of several periods of a plan, its measurements given as tallies."""
+    if not periods:
+        return []
+    inp = scoring_input(replace(knowledge, log=None), periods[0])
+    return [score_tallied(replace(inp, period=period), tallies) for period in periods]
 
 
 def knowledge_of(pair: Pair, position: int, plans: PageStates, cycles: PageStates) -> Knowledge:

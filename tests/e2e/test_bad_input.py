@@ -18,6 +18,11 @@ LONG_TEXT = "x" * 2001
 MEASUREMENT = {"value": 87, "effective_date": "2026-06-30"}
 KRA = {"title": "Revenue Generation", "weight": 50}
 GENESIS = {"position": 0, "chain_hash": "0" * 64, "recorded_at": None}
+AFTER_9999 = "9999-12-31T23:59:59-12:00"
+"""An instant whose UTC form falls in the year 10000."""
+BEFORE_1 = "0001-01-01T00:00:00+00:01"
+"""An instant whose UTC form falls in the year 0."""
+STALE = {"If-Match": '"999999"'}
 
 
 @dataclass(frozen=True)
@@ -342,6 +347,82 @@ CASES = {
         "GET", "/jobs/" + "0" * 32, 422, params={"wait": "NaN"}, error_field="wait"
     ),
     "a job that does not exist": Bad("GET", "/jobs/0123456789abcdef", 404),
+    "a cycle whose twelve months end after 9999": Bad(
+        "PUT",
+        "/cycles/{cycle}-late",
+        422,
+        body={"name": "FY 9999-10000", "start_date": "9999-12-01"},
+        error_field="start_date",
+    ),
+    "a cycle starting on the last day there is": Bad(
+        "PUT",
+        "/cycles/{cycle}-last",
+        422,
+        body={"name": "FY 9999", "start_date": "9999-12-31", "end_date": "9999-12-31"},
+        error_field="start_date",
+    ),
+    **{
+        f"an export of {export} with {bound} {where}": Bad(
+            "GET", f"/exports/{export}", 422, params={bound: instant}, error_field=bound
+        )
+        for export in ("audit", "target-revisions")
+        for bound in ("recorded_from", "recorded_to")
+        for where, instant in (("in 10000 in UTC", AFTER_9999), ("in 0 in UTC", BEFORE_1))
+    },
+    "an audit page recorded to an instant after 9999 in UTC": Bad(
+        "GET", "/audit", 422, params={"recorded_to": AFTER_9999}, error_field="recorded_to"
+    ),
+    "a register page recorded from an instant before 1 in UTC": Bad(
+        "GET",
+        "/target-revisions",
+        422,
+        params={"recorded_from": BEFORE_1},
+        error_field="recorded_from",
+    ),
+    "a scorecard as of an instant before 1 in UTC": Bad(
+        "GET", "{scorecard}", 422, params={"as_of": BEFORE_1}, error_field="as_of"
+    ),
+    "an explanation from an instant after 9999 in UTC": explanation({"from": AFTER_9999}, "from"),
+    "a digest recorded at an instant after 9999 in UTC": digest_check(
+        {**GENESIS, "recorded_at": AFTER_9999}, "recorded_at"
+    ),
+    "a period whose cycle is no key": Bad("GET", "/employees/{employee}/scorecards/%00", 422),
+    "a NUL character in a note": measurement(87, "note", note="before\x00after"),
+    "a NUL character in a reason": Bad(
+        "POST",
+        "/measurements/{measurement}/corrections",
+        422,
+        body={"value": 88, "reason": "typo\x00"},
+        error_field="reason",
+    ),
+    "a lone surrogate in a name": Bad(
+        "PUT",
+        "/employees/{employee}x",
+        422,
+        raw=b'{"name": "Ana \\ud800", "department": "Sales", "role": "Analyst"}',
+        headers=JSON,
+        error_field="name",
+    ),
+    "a NUL character in a filter": Bad(
+        "GET", "/audit", 422, params={"actor": "hr\x00"}, error_field="actor"
+    ),
+    "a measurement with a stale If-Match": Bad(
+        "POST", "{kpi}/measurements", 412, body=MEASUREMENT, headers=STALE
+    ),
+    "a correction with a stale If-Match": Bad(
+        "POST",
+        "/measurements/{measurement}/corrections",
+        412,
+        body={"value": 88, "reason": "typo"},
+        headers=STALE,
+    ),
+    "a void with a stale If-Match": Bad(
+        "POST",
+        "/measurements/{measurement}/voids",
+        412,
+        body={"reason": "entered twice"},
+        headers=STALE,
+    ),
 }
 
 
@@ -364,6 +445,7 @@ def resolved(text: str, seat: Seat) -> str:
         employee=seat.employee_id,
         review=seat.review,
         scorecard=seat.scorecard,
+        measurement=f"{seat.employee_id}:{seat.cycle_id}:1",
     )
 
 

@@ -12,6 +12,7 @@ import pytest
 from ledger.application import LedgerApp
 from ledger.config import Settings
 from ledger.evidence import generate_key_file
+from ledger.evidence.tree_head import SignedTreeHead
 from tests.e2e.client import ApiClient
 from tests.e2e.serving import served
 
@@ -140,3 +141,21 @@ def test_a_signing_key_that_cannot_be_read_is_the_servers_problem(
         client.close()
     assert response.status_code == 500
     assert response.json()["type"].endswith("/signing-key-unusable")
+
+
+def test_a_signed_tree_head_verifies_with_the_public_key_the_ledger_serves(
+    signing_auditor: ApiClient, public_key: str
+) -> None:
+    head = signing_auditor.ok("GET", "/ledger/tree-head")
+    assert signing_auditor.ok("GET", "/ledger/public-key") == {"public_key": public_key}
+    assert head["public_key"] == public_key
+    signed = SignedTreeHead(**head)
+    assert signed.signature_holds()
+    forged = SignedTreeHead(**{**head, "tree_size": head["tree_size"] + 1})
+    assert not forged.signature_holds()
+
+
+def test_without_a_signing_key_the_public_key_is_not_found(auditor: ApiClient) -> None:
+    response = auditor.get("/ledger/public-key")
+    assert response.status_code == 404
+    assert auditor.ok("GET", "/ledger/tree-head")["signature"] is None

@@ -64,6 +64,7 @@ def world_ids(contract_ledger: LedgerApp) -> dict[str, str]:
         "period": f"{world.cycle_id}-Q1",
         "revision": "1",
         "job_id": "0" * 32,
+        "token_id": contract_ledger.issue_token(SETUP, name="spare", role=Role.HR).token_id,
     }
 
 

@@ -17,6 +17,7 @@ EVERYONE = frozenset(ROLES) - {"anonymous"}
 ORGANISERS = frozenset({"admin", "hr"})
 WRITERS = frozenset({"admin", "hr", "manager"})
 AUDITORS = frozenset({"admin", "hr", "auditor"})
+CALIBRATORS = frozenset({"admin", "hr"})
 REMAINING_WEIGHTS = {
     "kra_weights": {"retention": 100},
     "kpi_weights": {"retained": 60, "referrals": 40},
@@ -170,12 +171,12 @@ ENDPOINTS = {
     "calibrate review": Endpoint(
         "POST",
         "/employees/{employee}/reviews/{q1}/calibrate",
-        WRITERS,
+        CALIBRATORS,
         200,
         {"rating": 5, "reason": "exceptional quarter"},
     ),
     "reopen review": Endpoint(
-        "POST", "/employees/{employee}/reviews/{q1}/reopen", WRITERS, 200, {"reason": "appeal"}
+        "POST", "/employees/{employee}/reviews/{q1}/reopen", CALIBRATORS, 200, {"reason": "appeal"}
     ),
     "read review": Endpoint("GET", "/employees/{employee}/reviews/{q1}", EVERYONE, 200),
     "reproduce review": Endpoint(
@@ -188,6 +189,13 @@ ENDPOINTS = {
         "GET", "/employees/{employee}/reviews/{q1}/revisions/1/restate", EVERYONE, 200
     ),
     "ledger head": Endpoint("GET", "/ledger/head", EVERYONE, 200, scoped=False),
+    "tree head": Endpoint("GET", "/ledger/tree-head", EVERYONE, 200, scoped=False),
+    "inclusion proof": Endpoint(
+        "GET", "/ledger/proofs/inclusion?position=1", AUDITORS, 200, scoped=False
+    ),
+    "consistency proof": Endpoint(
+        "GET", "/ledger/proofs/consistency?from=1", AUDITORS, 200, scoped=False
+    ),
     "verify ledger": Endpoint("GET", "/ledger/verify", AUDITORS, 200, scoped=False),
     "ledger digest": Endpoint("GET", "/ledger/digest", AUDITORS, 200, scoped=False),
     "verify digest": Endpoint(

@@ -79,9 +79,11 @@ def measure(app: LedgerApp, seat: Seat, value: str, day: date = date(2026, 6, 30
     return recorded(app, seat, value, day).ids["measurement_id"]
 
 
-def run_ledger(address: DatabaseAddress, *args: str) -> subprocess.CompletedProcess[str]:
+def run_ledger(
+    address: DatabaseAddress, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """The ``ledger`` command in a process of its own, on the database at ``address``."""
-    env = {**os.environ, "LEDGER_DATABASE_URL": address.url()}
+    env = {**os.environ, **(env or {}), "LEDGER_DATABASE_URL": address.url()}
     return subprocess.run(
         [LEDGER, *args], env=env, capture_output=True, text=True, timeout=120, check=False
     )

@@ -6,9 +6,11 @@ import pytest
 
 from ledger.application import LedgerApp
 from ledger.commands import Context
+from ledger.config import Settings
 from ledger.domain.access import AccessDenied, AccessToken, Action, Principal, Role
 from ledger.domain.employee import Profile
 from ledger.errors import InvalidInput, NotFound, RuleViolated
+from ledger.store.database import DatabaseAddress
 from tests.integration.support import HR, new_id
 
 ADMIN = Context(actor="admin:root")
@@ -49,6 +51,19 @@ def test_a_revoked_token_identifies_nobody_at_once(app: LedgerApp) -> None:
     issued = app.issue_token(ADMIN, name="priya", role=Role.HR)
     assert app.principal(issued.token) is not None
     app.revoke_token(ADMIN, issued.token_id, reason="left the company")
+    assert app.principal(issued.token) is None
+
+
+def test_a_token_revoked_by_another_process_identifies_nobody_here_at_once(
+    app: LedgerApp, database: DatabaseAddress, settings: Settings
+) -> None:
+    issued = app.issue_token(ADMIN, name="priya", role=Role.HR)
+    assert app.principal(issued.token) is not None
+    other = LedgerApp(database, settings)
+    try:
+        other.revoke_token(ADMIN, issued.token_id, reason="left the company")
+    finally:
+        other.close()
     assert app.principal(issued.token) is None
 
 

@@ -37,8 +37,8 @@ def adjusted_ledger(address: DatabaseAddress, settings: Settings) -> int:
 
 
 def csv_rows(path: Path) -> list[dict[str, str]]:
-    lines = path.read_text().splitlines()
-    return list(csv.DictReader(line for line in lines if not line.startswith("#")))
+    with path.open(newline="") as file:
+        return list(csv.DictReader(file))
 
 
 def test_rebuild_then_export_the_register_in_every_format_reproducibly(

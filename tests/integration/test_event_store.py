@@ -8,7 +8,12 @@ from uuid import uuid4
 
 import psycopg
 import pytest
-from eventsourcing.persistence import InfrastructureFactory, IntegrityError, StoredEvent
+from eventsourcing.persistence import (
+    DataError,
+    InfrastructureFactory,
+    IntegrityError,
+    StoredEvent,
+)
 from eventsourcing.utils import Environment
 
 from ledger.application import LedgerApp
@@ -185,3 +190,30 @@ def test_threads_of_one_process_write_in_turn_and_the_chain_holds(own_app: Ledge
     assert len(set(positions)) == 200
     assert own_app.verify().ok
     assert own_app.head_position() == max(positions)
+
+
+def beyond_bigint() -> list[StoredEvent]:
+    """An event whose version PostgreSQL's bigint cannot hold."""
+    return [StoredEvent(uuid4(), 2**63, "tests:Happened", b'{"n":1}')]
+
+
+def test_a_value_out_of_range_raises_the_librarys_data_error_through_the_kept_open_connection(
+    recorder: LedgerRecorder,
+) -> None:
+    records = LedgerRecords(recorder.datastore, EVENTS_TABLE)
+    head = records.head()
+    with pytest.raises(DataError):
+        recorder.insert_events(beyond_bigint())
+    assert records.head() == head
+    assert recorder.insert_events(stored(1))
+
+
+def test_a_value_out_of_range_raises_the_same_data_error_through_a_pooled_connection(
+    recorder: LedgerRecorder,
+) -> None:
+    records = LedgerRecords(recorder.datastore, EVENTS_TABLE)
+    head = records.head()
+    with recorder.writer.connection(), pytest.raises(DataError):
+        # The kept-open connection is held, so this write takes one from the pool.
+        recorder.insert_events(beyond_bigint())
+    assert records.head() == head

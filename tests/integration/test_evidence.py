@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from ledger.application import LedgerApp
 from ledger.config import Settings
 from ledger.errors import NotFound
 from ledger.evidence import generate_key_file, write_evidence
+from ledger.evidence import verify_bundle as verifier
 from ledger.store.database import DatabaseAddress
 from ledger.values import TargetSpec
 from tests.integration.support import HR, Seat, new_id, recorded, seat_with_active_plan
@@ -91,6 +93,8 @@ def test_a_bundle_holds_the_events_revisions_explanations_digest_and_manifest(
         "restatement.json",
         "scorecard.json",
         "digest.json",
+        "tree_head.json",
+        "proofs.jsonl",
         "verify_bundle.py",
         "README.txt",
         "manifest.json",
@@ -134,7 +138,9 @@ def test_the_bundle_checks_its_signatures_when_cryptography_is_there(
 
     checked = run_verifier(path, plain=False)
     assert checked.returncode == 0, checked.stderr
-    assert "signatures: checked (digest.json, manifest.json; key" in checked.stdout
+    assert "signatures: checked (digest.json, manifest.json, tree_head.json; key" in (
+        checked.stdout
+    )
 
     pinned = run_verifier(path, "--public-key", other_key, plain=False)
     assert pinned.returncode == 1
@@ -226,3 +232,39 @@ def test_a_bundle_needs_a_plan(app: LedgerApp, tmp_path: Path, settings: Setting
     with pytest.raises(NotFound):
         write_evidence(app, new_id("E"), "FY2026-Q1", tmp_path / "none.zip", settings=settings)
     assert not list(tmp_path.iterdir())
+
+
+def test_an_event_rewritten_in_the_bundle_with_its_hashes_made_anew_fails_its_inclusion_proof(
+    app: LedgerApp, tmp_path: Path, settings: Settings
+) -> None:
+    seat, measured = reviewed_twice(app)
+    path = tmp_path / "evidence.zip"
+    write_evidence(app, seat.employee_id, seat.q1, path, settings=settings)
+    folder = tmp_path / "unpacked"
+    with zipfile.ZipFile(path) as archive:
+        archive.extractall(folder)
+    events = [json.loads(line) for line in (folder / "events.jsonl").read_text().splitlines()]
+    [event] = [e for e in events if e["position"] == measured]
+    event["state"] = event["state"].replace(f'"{MEASURED}"', '"97"')
+    digest = verifier.event_hash(
+        event["originator_id"], event["version"], event["topic"], event["state"].encode()
+    )
+    event["event_hash"] = digest.hex()
+    previous = bytes.fromhex(event["previous_chain_hash"])
+    event["chain_hash"] = verifier.link_hash(
+        previous, digest, event["position"], event["recorded_at"]
+    ).hex()
+    (folder / "events.jsonl").write_text(
+        "".join(json.dumps(e, sort_keys=True, ensure_ascii=False) + "\n" for e in events)
+    )
+    manifest = json.loads((folder / "manifest.json").read_text())
+    for name, entry in manifest["files"].items():
+        data = (folder / name).read_bytes()
+        entry.update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data))
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+    result = run_verifier(folder, script=folder / "verify_bundle.py")
+
+    assert result.returncode == 1
+    assert "TAMPERED file" not in result.stderr
+    assert f"UNPROVEN at position {measured}: its inclusion proof does not lead" in result.stderr

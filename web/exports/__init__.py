@@ -1,10 +1,12 @@
 """Exports of rows as CSV, JSON Lines and XLSX, each naming the ledger position it was taken
-at and the chain hash there, byte for byte the same when taken again at that position."""
+at and the chain hash there, byte for byte the same when taken again at that position, and
+each opening cleanly where people open it: header first, cells typed, formulas inert."""
 
 from web.exports.columns import Column, Json, Kind
 from web.exports.comma_separated import csv_chunks
 from web.exports.formats import Format
 from web.exports.header import ExportHeader, export_header
+from web.exports.inert import unquoted
 from web.exports.json_lines import jsonl_chunks
 from web.exports.layouts import AUDIT_COLUMNS, REGISTER_COLUMNS
 from web.exports.response import export_doc, export_response, format_field
@@ -24,5 +26,6 @@ __all__ = [
     "export_response",
     "format_field",
     "jsonl_chunks",
+    "unquoted",
     "write_xlsx",
 ]

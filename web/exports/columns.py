@@ -2,7 +2,8 @@
 a row keeps the value.
 
 Every kind renders to a JSON-ready value first; each file format writes that value its own
-way (CSV: text, null as empty; JSON Lines: as is; XLSX: a cell).
+way (CSV: text, null as empty; JSON Lines: as is). The workbook types its cells from the
+value as the row keeps it (``Column.raw``): numbers, dates and instants stay what they are.
 """
 
 from __future__ import annotations
@@ -44,9 +45,12 @@ class Column:
     kind: Kind = Kind.TEXT
     get: Callable[[Any], object] | None = None
 
+    def raw(self, row: object) -> object:
+        """The value as the row keeps it."""
+        return self.get(row) if self.get is not None else field_of(row, self.name)
+
     def value(self, row: object) -> Json:
-        raw = self.get(row) if self.get is not None else field_of(row, self.name)
-        return rendered(self.kind, raw, self.name)
+        return rendered(self.kind, self.raw(row), self.name)
 
 
 def field_of(row: object, name: str) -> object:

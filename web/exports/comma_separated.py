@@ -1,10 +1,12 @@
 """CSV, chunk by chunk.
 
-The first line is a comment naming the export (``# performance-ledger export kind=…
-position=… chain_hash=… recorded_at=… <filter>=…``, values percent-encoded where they
-hold anything but letters, digits and ``:@+-._~``), the second the column names, then
-one line per row. Null is an empty field, a document its canonical JSON. Lines end in
-CRLF (RFC 4180). Readers skip the first line (pandas: ``comment="#"`` or ``skiprows=1``).
+The first line is the column names, then one line per row; the last two columns,
+``export_position`` and ``export_chain_hash``, name on every row the ledger position the
+export was taken at and the chain hash there, so that any CSV reader (Python's ``csv``,
+pandas, Excel) reads the file with no option and no row loses where it came from. Null
+is an empty field, a document its canonical JSON, text that begins like a formula has a
+leading ``'`` (see ``inert``). UTF-8 without a byte order mark; lines end in CRLF
+(RFC 4180).
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from urllib.parse import quote
 
-from web.exports.columns import Column, Json
-from web.exports.header import TITLE, ExportHeader
+from web.exports.columns import Column, Json, Kind
+from web.exports.header import ExportHeader
+from web.exports.inert import is_plain_number, quoted
 
 CHUNK_BYTES = 64 * 1024
-SAFE = ":@+-._~"
 LINE_END = "\r\n"
+NUMBERS = (Kind.INTEGER, Kind.DECIMAL)
 
 
 def csv_chunks(
@@ -33,10 +35,12 @@ def csv_chunks(
     """The file in chunks of about ``chunk_bytes``; equal rows and header give equal bytes."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator=LINE_END)
-    buffer.write(comment_line(header))
-    writer.writerow(column.name for column in columns)
+    stamp = [csv_text(value) for _, value in header.stamp()]
+    writer.writerow([*(column.name for column in columns), *(name for name, _ in header.stamp())])
     for row in rows:
-        writer.writerow(csv_text(column.value(row)) for column in columns)
+        writer.writerow(
+            [*(csv_field(column.kind, column.value(row)) for column in columns), *stamp]
+        )
         if buffer.tell() >= chunk_bytes:
             yield buffer.getvalue().encode()
             buffer.seek(0)
@@ -44,15 +48,12 @@ def csv_chunks(
     yield buffer.getvalue().encode()
 
 
-def comment_line(header: ExportHeader) -> str:
-    facts = " ".join(
-        f"{name}={quote(csv_text(value), safe=SAFE)}" for name, value in header.facts()
-    )
-    return f"# {TITLE} {facts}{LINE_END}"
-
-
-def fact_text(value: str | int | None) -> str:
-    return quote(csv_text(value), safe=SAFE)
+def csv_field(kind: Kind, value: Json) -> str:
+    """A value as its field: numbers as written, text made inert."""
+    text = csv_text(value)
+    if kind in NUMBERS and is_plain_number(text):
+        return text
+    return quoted(text)
 
 
 def csv_text(value: Json) -> str:

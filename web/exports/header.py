@@ -1,5 +1,8 @@
-"""What an export names before its rows: the ledger position it was taken at, the chain
-hash there, when that position was recorded, and the filters that chose the rows."""
+"""What an export names besides its rows: the ledger position it was taken at, the chain
+hash there, when that position was recorded, and the filters that chose the rows.
+
+CSV and JSON Lines carry the position and chain hash on every row (``stamp``); the workbook
+names them all on a sheet of its own; every response in its headers."""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ from ledger.store.records import ChainHead
 from web.exports.columns import instant_text
 
 TITLE = "performance-ledger export"
+POSITION_COLUMN = "export_position"
+CHAIN_HASH_COLUMN = "export_chain_hash"
 
 
 @dataclass(frozen=True)
@@ -33,20 +38,9 @@ class ExportHeader:
     def recorded_at_text(self) -> str | None:
         return None if self.recorded_at is None else instant_text(self.recorded_at)
 
-    def facts(self) -> list[tuple[str, str | int | None]]:
-        """Name and value of every fact, in the order the files write them."""
-        return [
-            ("kind", self.kind),
-            ("position", self.position),
-            ("chain_hash", self.chain_hash),
-            ("recorded_at", self.recorded_at_text),
-            *self.filters,
-        ]
-
-    def as_json(self) -> dict[str, object]:
-        facts: dict[str, object] = dict(self.facts()[:4])
-        facts["filters"] = dict(self.filters)
-        return facts
+    def stamp(self) -> tuple[tuple[str, int | str], ...]:
+        """The columns CSV and JSON Lines add to every row: the position and chain hash."""
+        return ((POSITION_COLUMN, self.position), (CHAIN_HASH_COLUMN, self.chain_hash))
 
 
 def export_header(

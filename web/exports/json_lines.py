@@ -1,9 +1,11 @@
 """JSON Lines, chunk by chunk.
 
-The first line is ``{"export": {"kind", "position", "chain_hash", "recorded_at",
-"filters", "columns"}}``; every later line is one row as an object with the columns in
-order. Decimals are strings, instants ISO 8601 strings in UTC, null is null. UTF-8, each
-line ending in LF.
+Every line is one row: an object with the columns in order, then ``export_position`` and
+``export_chain_hash`` (the ledger position the export was taken at and the chain hash
+there), the same fields in the same order on every line, as the CSV has them. Decimals are
+strings with their stored digits, instants ISO 8601 strings in UTC, null is null, text is
+exactly as stored (no program reading JSON runs it as a formula). UTF-8, each line ending
+in LF.
 """
 
 from __future__ import annotations
@@ -27,11 +29,9 @@ def jsonl_chunks(
 ) -> Iterator[bytes]:
     """The file in chunks of about ``chunk_bytes``; equal rows and header give equal bytes."""
     buffer = io.StringIO()
-    names = [column.name for column in columns]
-    facts = {**header.as_json(), "columns": names}
-    buffer.write(line({"export": facts}))
+    stamp = dict(header.stamp())
     for row in rows:
-        buffer.write(line({column.name: column.value(row) for column in columns}))
+        buffer.write(line({**{column.name: column.value(row) for column in columns}, **stamp}))
         if buffer.tell() >= chunk_bytes:
             yield buffer.getvalue().encode()
             buffer.seek(0)

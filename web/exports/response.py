@@ -117,7 +117,10 @@ def export_doc() -> dict[str, Any]:
     return {
         "responses": {
             "200": {
-                "description": "the export, its position and chain hash in the headers",
+                "description": (
+                    "the export; its position and chain hash in the headers and, in CSV"
+                    " and JSON Lines, in the last two columns of every row"
+                ),
                 "content": dict.fromkeys(MEDIA_TYPES.values(), binary),
                 "headers": HEADERS_DOC,
             }

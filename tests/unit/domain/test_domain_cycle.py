@@ -49,6 +49,14 @@ def test_a_cycle_is_divided_into_four_quarters_from_its_start() -> None:
     assert cycle.quarter_bounds(4) == (date(2026, 1, 1), date(2026, 3, 31))
 
 
+def test_the_last_cycle_there_can_be_starts_in_january_9999_and_ends_on_its_last_day() -> None:
+    cycle = open_cycle(start_date=date(9999, 1, 1))
+
+    assert cycle.end_date == date.max
+    assert cycle.quarter_bounds(4) == (date(9999, 10, 1), date.max)
+    assert cycle.quarter_of(date.max) == 4
+
+
 def test_a_cycle_contains_the_days_from_its_start_to_its_end() -> None:
     cycle = open_cycle()
 
@@ -70,9 +78,11 @@ def test_a_cycle_may_state_its_end_date_and_its_own_policy() -> None:
     ("overrides", "field"),
     [
         ({"start_date": date(2025, 4, 2)}, "start_date"),
+        ({"start_date": date(9999, 2, 1)}, "start_date"),
         ({"end_date": date(2026, 4, 1)}, "end_date"),
         ({"end_date": date(2025, 12, 31)}, "end_date"),
         ({"name": " "}, "name"),
+        ({"name": "FY\x002026"}, "name"),
         ({"achievement_cap": Decimal("99.99")}, "achievement_cap"),
         ({"achievement_cap": Decimal("NaN")}, "achievement_cap"),
         ({"rating_scale": []}, "rating_scale"),
@@ -84,9 +94,11 @@ def test_a_cycle_may_state_its_end_date_and_its_own_policy() -> None:
     ],
     ids=[
         "a start that is not the first of a month",
+        "a start whose twelve months end after 9999",
         "an end after twelve months",
         "an end before twelve months",
         "a blank name",
+        "a name with a NUL character",
         "a cap below 100",
         "a cap that is not a number",
         "an empty rating scale",

@@ -1,0 +1,183 @@
+"""Reading the Merkle tree the append keeps: tree heads and RFC 9162 proofs, each from one
+read of the O(log n) stored subtrees it needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from eventsourcing.postgres import PostgresDatastore
+from psycopg.sql import SQL, Identifier
+
+from ledger.errors import InvalidInput, NotFound
+from ledger.store import merkle
+from ledger.store.merkle import Node
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class TreeHead:
+    tree_size: int
+    root_hash: bytes
+    position: int
+    """The position of the tree's last leaf (0 for the empty tree)."""
+    recorded_at: datetime | None
+
+
+@dataclass(frozen=True)
+class InclusionProof:
+    position: int
+    leaf_index: int
+    tree_size: int
+    event_hash: bytes
+    leaf_hash: bytes
+    audit_path: list[bytes]
+    root_hash: bytes
+
+    def to_dict(self) -> dict[str, object]:
+        """As DESIGN §16 shows it: hashes as lowercase hex."""
+        return {
+            "position": self.position,
+            "leaf_index": self.leaf_index,
+            "tree_size": self.tree_size,
+            "event_hash": self.event_hash.hex(),
+            "leaf_hash": self.leaf_hash.hex(),
+            "audit_path": [node.hex() for node in self.audit_path],
+            "root_hash": self.root_hash.hex(),
+        }
+
+
+@dataclass(frozen=True)
+class ConsistencyProof:
+    old_size: int
+    new_size: int
+    old_root: bytes
+    new_root: bytes
+    proof: list[bytes]
+
+    def to_dict(self) -> dict[str, object]:
+        """As DESIGN §16 shows it (RFC 9162 2.1.4): hashes as lowercase hex."""
+        return {
+            "from": self.old_size,
+            "to": self.new_size,
+            "from_root": self.old_root.hex(),
+            "to_root": self.new_root.hex(),
+            "proof": [node.hex() for node in self.proof],
+        }
+
+
+class MerkleTree:
+    def __init__(self, datastore: PostgresDatastore, events_table: str) -> None:
+        self.datastore = datastore
+        names = {
+            "schema": Identifier(datastore.schema),
+            "chain": Identifier(f"{events_table}_chain"),
+            "leaves": Identifier(f"{events_table}_leaves"),
+            "nodes": Identifier(f"{events_table}_nodes"),
+        }
+        self._size = SQL(
+            "SELECT coalesce(max(leaf_index) + 1, 0) AS size FROM {schema}.{leaves}"
+        ).format(**names)
+        self._size_at = SQL(
+            "SELECT leaf_index FROM {schema}.{leaves} WHERE position <= %s"
+            " ORDER BY position DESC LIMIT 1"
+        ).format(**names)
+        self._leaf = SQL(
+            "SELECT l.leaf_index, l.position, l.leaf_hash, c.event_hash, c.recorded_at"
+            " FROM {schema}.{leaves} l JOIN {schema}.{chain} c ON c.position = l.position"
+            " WHERE l.{column} = %s"
+        )
+        self._names = names
+        self._nodes = SQL(
+            "SELECT 0 AS level, leaf_index AS node_index, leaf_hash AS node_hash"
+            " FROM {schema}.{leaves} WHERE leaf_index = ANY(%s)"
+            " UNION ALL SELECT n.level, n.node_index, n.node_hash FROM {schema}.{nodes} n"
+            " JOIN unnest(%s::smallint[], %s::bigint[]) AS w(level, node_index)"
+            " ON n.level = w.level AND n.node_index = w.node_index"
+        ).format(**names)
+
+    def size(self) -> int:
+        with self.datastore.transaction(commit=False) as curs:
+            row = curs.execute(self._size).fetchone()
+        return int(row["size"]) if row else 0
+
+    def size_at(self, position: int) -> int:
+        """The size of the tree whose last leaf is the last event at or before ``position``."""
+        with self.datastore.transaction(commit=False) as curs:
+            row = curs.execute(self._size_at, (position,)).fetchone()
+        return int(row["leaf_index"]) + 1 if row else 0
+
+    def head(self, tree_size: int | None = None) -> TreeHead:
+        """The tree head at ``tree_size`` leaves (default: every leaf there is)."""
+        size = self._checked_size(tree_size)
+        if size == 0:
+            return TreeHead(0, merkle.root(0, merkle.from_mapping({})), 0, None)
+        last = self._leaf_row("leaf_index", size - 1)
+        assert last is not None
+        return TreeHead(size, self._computed(lambda n: merkle.root(size, n)), last[1], last[4])
+
+    def inclusion(self, position: int, tree_size: int | None = None) -> InclusionProof:
+        """The audit path of the event at ``position`` in the tree of ``tree_size`` leaves."""
+        size = self._checked_size(tree_size)
+        found = self._leaf_row("position", position)
+        if found is None:
+            raise NotFound(f"no event at position {position} in the tree")
+        index, _, leaf, event, _ = found
+        if index >= size:
+            message = f"must be more than {index}, the leaf index of position {position}"
+            raise InvalidInput(f"tree_size {message}", {"tree_size": message})
+        path = self._computed(lambda n: merkle.inclusion_path(index, size, n))
+        root = self._computed(lambda n: merkle.root(size, n))
+        return InclusionProof(position, index, size, event, leaf, path, root)
+
+    def consistency(self, old_size: int, new_size: int | None = None) -> ConsistencyProof:
+        """The proof that the tree of ``old_size`` leaves is a prefix of the newer one."""
+        new = self._checked_size(new_size, field="to")
+        if not 0 < old_size <= new:
+            message = f"must be 1 to {new}, the newer tree's size"
+            raise InvalidInput(f"from {message}", {"from": message})
+        proof = self._computed(lambda n: merkle.consistency_proof(old_size, new, n))
+        old_root = self._computed(lambda n: merkle.root(old_size, n))
+        new_root = self._computed(lambda n: merkle.root(new, n))
+        return ConsistencyProof(old_size, new, old_root, new_root, proof)
+
+    def _checked_size(self, tree_size: int | None, field: str = "tree_size") -> int:
+        size = self.size()
+        if tree_size is None:
+            return size
+        if not 0 <= tree_size <= size:
+            message = f"must be 0 to {size}, the tree's size now"
+            raise InvalidInput(f"{field} {message}", {field: message})
+        return tree_size
+
+    def _leaf_row(self, column: str, value: int) -> tuple[int, int, bytes, bytes, datetime] | None:
+        statement = self._leaf.format(column=Identifier(column), **self._names)
+        with self.datastore.transaction(commit=False) as curs:
+            row = curs.execute(statement, (value,)).fetchone()
+        if row is None:
+            return None
+        return (
+            row["leaf_index"],
+            row["position"],
+            bytes(row["leaf_hash"]),
+            bytes(row["event_hash"]),
+            row["recorded_at"],
+        )
+
+    def _computed(self, compute: Callable[[merkle.Nodes], T]) -> T:
+        wanted = merkle.needed(compute)
+        return compute(merkle.from_mapping(self._read(wanted)))
+
+    def _read(self, wanted: set[Node]) -> dict[Node, bytes]:
+        leaves = [index for level, index in wanted if level == 0]
+        inner = [(level, index) for level, index in wanted if level > 0]
+        params = (leaves, [level for level, _ in inner], [index for _, index in inner])
+        with self.datastore.transaction(commit=False) as curs:
+            rows = curs.execute(self._nodes, params).fetchall()
+        found = {(row["level"], row["node_index"]): bytes(row["node_hash"]) for row in rows}
+        if len(found) != len(wanted):
+            raise NotFound("the tree lacks subtrees it should hold; run `ledger verify`")
+        return found

@@ -1,0 +1,54 @@
+"""The writer of the live-lag benchmark, in a process of its own as an API server is.
+
+Usage: python -m scripts.bench_lag_writer URL RATE SECONDS EMPLOYEE_ID,...
+
+Records measurements at RATE per second for SECONDS, round the employees given, and
+prints one JSON line: each save's position with the monotonic time it returned at (the
+clock every process of the machine shares).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import timedelta
+from decimal import Decimal
+
+from ledger.application import LedgerApp
+from ledger.config import Settings
+from ledger.store.database import DatabaseAddress
+from scripts.bench_data import CYCLE_ID, HR, START
+
+
+def write(app: LedgerApp, employee_ids: list[str], rate: int, seconds: int) -> list[list[float]]:
+    saved: list[list[float]] = []
+    started = time.monotonic()
+    for n in range(rate * seconds):
+        written = app.record_measurement(
+            HR,
+            employee_ids[n % len(employee_ids)],
+            CYCLE_ID,
+            "kpi-0-0",
+            value=Decimal(n % 40),
+            effective_date=START + timedelta(days=n % 300),
+        )
+        saved.append([written.position, time.monotonic()])
+        pause = n / rate - (saved[-1][1] - started)
+        if pause > 0:
+            time.sleep(pause)
+    return saved
+
+
+def main() -> None:
+    url, rate, seconds, employees = sys.argv[1:5]
+    app = LedgerApp(DatabaseAddress.from_url(url), Settings(pool_size=2, max_overflow=2))
+    try:
+        saved = write(app, employees.split(","), int(rate), int(seconds))
+    finally:
+        app.close()
+    print(json.dumps(saved))
+
+
+if __name__ == "__main__":
+    main()

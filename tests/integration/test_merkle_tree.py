@@ -1,0 +1,135 @@
+"""The Merkle tree the append keeps, checked against the chain by an independent reference."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import psycopg
+import pytest
+
+from ledger.application import LedgerApp
+from ledger.domain import MeasurementLog, Profile
+from ledger.errors import InvalidInput, NotFound
+from ledger.store import merkle
+from ledger.store.database import DatabaseAddress
+from ledger.store.provision import grow_tree
+from tests.integration.support import HR, new_id, seat_with_active_plan
+from tests.unit.store.test_merkle import mth, path, root_from_path, subproof
+
+PROFILE = Profile("Ana Rao", "Sales", "Sales Executive")
+JUNE = date(2026, 6, 30)
+
+
+def register(app: LedgerApp, count: int) -> None:
+    for _ in range(count):
+        app.register_employee(HR, new_id("E"), PROFILE)
+
+
+def event_hashes(app: LedgerApp) -> list[tuple[int, bytes]]:
+    """Every chained event's position and hash, in chain order."""
+    rows = [row for page in app.records.pages(app.head_position()) for row in page]
+    return [(row.position, row.event_hash) for row in rows if row.event_hash is not None]
+
+
+def test_the_tree_head_is_the_rfc_root_of_the_chain_and_every_event_proves_its_inclusion(
+    own_app: LedgerApp,
+) -> None:
+    register(own_app, 37)
+    chained = event_hashes(own_app)
+    entries = [digest for _, digest in chained]
+    head = own_app.tree.head()
+    assert (head.tree_size, head.root_hash) == (len(entries), mth(entries))
+    assert head.position == chained[-1][0]
+    for index, (position, digest) in enumerate(chained):
+        proof = own_app.tree.inclusion(position)
+        assert (proof.leaf_index, proof.event_hash) == (index, digest)
+        assert proof.audit_path == path(index, entries)
+        assert root_from_path(merkle.leaf_hash(digest), index, len(entries), proof.audit_path) == (
+            head.root_hash
+        )
+
+
+def test_a_later_tree_is_consistent_with_an_earlier_one(own_app: LedgerApp) -> None:
+    register(own_app, 5)
+    earlier = own_app.tree.head()
+    register(own_app, 11)
+    proof = own_app.tree.consistency(earlier.tree_size)
+    entries = [digest for _, digest in event_hashes(own_app)]
+    assert proof.old_root == earlier.root_hash
+    assert proof.proof == subproof(earlier.tree_size, entries, True)
+    assert merkle.verify_consistency(
+        proof.old_size, proof.new_size, proof.old_root, proof.new_root, proof.proof
+    )
+
+
+def test_a_proof_against_an_earlier_tree_size_verifies_against_that_tree(
+    own_app: LedgerApp,
+) -> None:
+    register(own_app, 9)
+    earlier = own_app.tree.head()
+    register(own_app, 4)
+    position = event_hashes(own_app)[3][0]
+    proof = own_app.tree.inclusion(position, earlier.tree_size)
+    assert proof.root_hash == earlier.root_hash
+    assert merkle.verify_inclusion(
+        proof.leaf_hash, proof.leaf_index, proof.tree_size, proof.audit_path, earlier.root_hash
+    )
+
+
+def test_db_init_grows_the_tree_over_events_it_does_not_cover(
+    own_app: LedgerApp, fresh_database: DatabaseAddress
+) -> None:
+    register(own_app, 21)
+    before = own_app.tree.head()
+    with psycopg.connect(fresh_database.conninfo(), autocommit=True) as conn:
+        for table in ("ledger_events_leaves", "ledger_events_nodes"):
+            conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER ALL")
+            conn.execute(f"DELETE FROM {table} WHERE true")
+            conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER ALL")
+    assert own_app.tree.size() == 0
+    assert grow_tree(fresh_database) == before.tree_size
+    assert own_app.tree.head() == before
+    assert grow_tree(fresh_database) == 0
+
+
+def test_the_tree_is_append_only(own_app: LedgerApp, fresh_database: DatabaseAddress) -> None:
+    register(own_app, 2)
+    with psycopg.connect(fresh_database.conninfo(), autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE ledger_events_nodes SET node_hash = node_hash")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("DELETE FROM ledger_events_leaves")
+
+
+def test_proofs_outside_the_tree_are_refused(own_app: LedgerApp) -> None:
+    register(own_app, 3)
+    size = own_app.tree.size()
+    with pytest.raises(InvalidInput):
+        own_app.tree.head(size + 1)
+    with pytest.raises(NotFound):
+        own_app.tree.inclusion(10**9)
+    with pytest.raises(InvalidInput):
+        own_app.tree.inclusion(event_hashes(own_app)[-1][0], size - 1)
+    with pytest.raises(InvalidInput):
+        own_app.tree.consistency(0)
+    with pytest.raises(InvalidInput):
+        own_app.tree.consistency(size, size - 1)
+
+
+def test_one_save_of_many_events_grows_the_tree_as_many_saves_would(own_app: LedgerApp) -> None:
+    seat = seat_with_active_plan(own_app)
+    plan, cycle = own_app.plan(seat.employee_id, seat.cycle_id), own_app.cycle(seat.cycle_id)
+    log = MeasurementLog.start(seat.employee_id, seat.cycle_id, actor=HR.actor)
+    for value in range(300):
+        log.record(
+            plan,
+            cycle,
+            kpi_id="retention",
+            value=Decimal(value),
+            effective_date=JUNE,
+            actor=HR.actor,
+        )
+    own_app.save(log)
+    entries = [digest for _, digest in event_hashes(own_app)]
+    assert own_app.tree.head().root_hash == mth(entries)
