@@ -97,7 +97,7 @@ class Planned:
 
 
 KRA_COLUMNS = {"title": "kra_title", "description": "kra_description", "weight": "kra_weight"}
-KPI_COLUMNS = {"name": "kpi_name", "weight": "kpi_weight", "description": "kpi_name"}
+KPI_COLUMNS = {"name": "kpi_name", "weight": "kpi_weight"}
 TARGET_COLUMNS = {"effective_from": "period"}
 
 
