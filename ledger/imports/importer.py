@@ -48,6 +48,7 @@ class ImportOptions:
     dry_run: bool = False
     limits: Limits = DEFAULT_LIMITS
     progress: Progress | None = None
+    """Told (done, total) as rows are checked, then written: each row counts twice."""
     chunk_written: Callable[[int], None] | None = None
     """Told the number of each chunk once it is in the ledger."""
 
@@ -162,14 +163,26 @@ def _checked_and_written(
     origin = Origin(base.import_id, file.name, base.file_sha256)
     state = State(app.latest(*ids_needed(usable)))
     planner = Planner(state, options.actor, origin, records)
-    planned = plan_rows(planner, records, limits.chunk_rows, set(done), limits.errors, flawed)
+    to_write = len(records) - already
+    steps = to_write if options.dry_run else 2 * to_write
+    progress = options.progress or (lambda done, total: None)
+    planned = plan_rows(
+        planner,
+        records,
+        limits.chunk_rows,
+        set(done),
+        limits.errors,
+        flawed,
+        lambda rows: progress(rows, steps),
+    )
     errors = sorted([*cell_errors, *planned.errors], key=_place)
     base = _with(base, already_imported=already)
     if errors:
         return _with(base, errors=tuple(errors[: limits.errors]))
+    progress(to_write, steps)
     if options.dry_run:
         return _with(base, status=Status.VALID, events=planned.events)
-    return _written(app, options, base, planned.chunks, len(records) - already)
+    return _written(app, options, base, planned.chunks, to_write)
 
 
 def _written(
@@ -182,10 +195,11 @@ def _written(
     rows = 0
 
     def written(chunk: Chunk) -> None:
+        """Progress counts each row twice: once checked, once written."""
         nonlocal rows
         rows += chunk.rows
         if options.progress is not None:
-            options.progress(rows, to_write)
+            options.progress(to_write + rows, 2 * to_write)
         if options.chunk_written is not None:
             options.chunk_written(chunk.number)
 

@@ -322,10 +322,12 @@ def plan_rows(
     skipped: set[int],
     max_errors: int,
     flawed: set[tuple[str | None, int | None]],
+    checked: Callable[[int], None] = lambda rows: None,
 ) -> Planned:
     """Every record applied in order; the events of each chunk not in ``skipped``.
 
     A record in ``flawed`` (whose cells are wrong, reported already) is not applied.
+    ``checked`` is told how many rows were applied so far, chunk by chunk.
     """
     planned = Planned()
     chunk: Chunk | None = None
@@ -334,6 +336,7 @@ def plan_rows(
         if number in skipped:
             continue
         if chunk is None or chunk.number != number:
+            checked(sum(c.rows for c in planned.chunks))
             chunk = Chunk(number)
             planned.chunks.append(chunk)
         chunk.rows += 1

@@ -117,6 +117,7 @@ def test_a_large_file_is_imported_as_a_job_whose_result_is_the_report(hr: ApiCli
     assert job["kind"] == "import"
     assert job["result"]["status"] == "complete"
     assert job["result"]["rows"] == 22
+    assert (job["unit"], job["done"], job["total"]) == ("row", 44, 44)  # checked, then written
 
 
 def test_a_csv_names_its_sheet_with_kind_and_may_start_with_a_byte_order_mark(
