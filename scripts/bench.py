@@ -21,6 +21,7 @@ from ledger.store.scratch import create_database, drop_database, scratch_server
 from scripts.bench_core import core_rows
 from scripts.bench_data import generate_ledger
 from scripts.bench_http import CLIENTS, http_rows
+from scripts.bench_imports import import_rows
 from scripts.bench_table import Row, print_table
 from scripts.bench_views import LIVE_RATE, live_lag, peak_rebuild_memory_mb, rebuilds
 
@@ -158,7 +159,9 @@ def main() -> None:
     parser.add_argument(
         "--full", action="store_true", help="1,000,000 events for the read models (slow)"
     )
-    parser.add_argument("--parts", default="core,http,views", help="which parts: core, http, views")
+    parser.add_argument(
+        "--parts", default="core,http,views,imports", help="which parts: core, http, views, imports"
+    )
     args = parser.parse_args()
     settings = Settings(pool_size=2, max_overflow=2)
     with tempfile.TemporaryDirectory() as folder:
@@ -173,6 +176,8 @@ def main() -> None:
             if "views" in parts:
                 events = 1_000_000 if args.full else 20_000 if args.quick else 200_000
                 rows += views_table(server, settings, events)
+            if "imports" in parts:
+                rows += import_rows(server, settings, args.quick)
             print_table(rows)
         finally:
             drop_database(server, address)

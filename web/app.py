@@ -21,6 +21,7 @@ from web import (
     explanations,
     export_routes,
     health,
+    imports,
     job_routes,
     ledger_routes,
     lists,
@@ -60,6 +61,7 @@ RESOURCES = (
     audit_trail,
     tokens,
     proofs,
+    imports,
 )
 MAX_BODY_BYTES = 1 << 20
 

@@ -104,6 +104,10 @@ class AuditEntryOut(Schema):
     effective_date = fields.Date(allow_none=True, required=True)
     changes = fields.Dict(keys=fields.String(), values=fields.Nested(ChangeOut), required=True)
     event_hash = fields.String(required=True)
+    provenance = fields.Dict(
+        allow_none=True,
+        metadata={"description": "imported events: import_id, file_name, file_sha256, sheet, row"},
+    )
 
 
 class AuditPage(Schema):

@@ -19,6 +19,7 @@ from projections import init_projections
 from web.cli_audit import export, verify_digest_command
 from web.cli_audit import register as register_audit_commands
 from web.cli_exports import export_audit, export_register
+from web.cli_imports import import_file
 from web.cli_projections import projections
 from web.cli_refusals import refusals_as_errors
 from web.cli_tree import tree
@@ -161,6 +162,7 @@ def tokens_list(settings: Settings) -> None:
 main.add_command(projections)
 main.add_command(tree)
 main.add_command(serve)
+main.add_command(import_file)
 register_audit_commands(main)
 export.add_command(export_register)
 export.add_command(export_audit)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import flask
 import marshmallow as ma
@@ -13,6 +13,8 @@ from webargs import core
 from webargs.flaskparser import FlaskParser, abort
 
 from ledger.domain.checks import UNSTORABLE, UNSTORABLE_RULE
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 JSON_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -143,7 +145,17 @@ def is_json(mimetype: str) -> bool:
 
 
 def body_is_acceptable(request: flask.Request) -> bool:
-    """A body, where there is one, must say it is JSON."""
+    """A body, where there is one, must say it is JSON, unless its view takes a file."""
     if request.method not in JSON_BODY_METHODS or not has_body(request):
         return True
-    return is_json(request.mimetype)
+    view = flask.current_app.view_functions.get(request.endpoint or "")
+    return is_json(request.mimetype) or getattr(view, TAKES_FILE, False)
+
+
+TAKES_FILE = "takes_file"
+
+
+def takes_file(view: F) -> F:
+    """Marks a view whose body is a file that the view reads itself (not JSON)."""
+    setattr(view, TAKES_FILE, True)
+    return view

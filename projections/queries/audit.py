@@ -56,6 +56,8 @@ class AuditEntry:
     changes: Mapping[str, FieldChange]
     event_hash: str
     """The hex sha256 of the event as stored, as the ledger's chain has it."""
+    provenance: Mapping[str, Json] | None = None
+    """For an imported event: its import_id, file_name, file_sha256, sheet and row."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def entry(row: DictRow) -> AuditEntry:
         name: FieldChange(change["from"], change["to"])
         for name, change in loaded(row["changes"]).items()
     }
-    return AuditEntry(**{**row, "changes": changes})
+    return AuditEntry(**{**row, "changes": changes, "provenance": loaded(row["provenance"])})
 
 
 def audit_trail(

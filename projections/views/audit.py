@@ -15,9 +15,10 @@ from ledger.domain.employee import Employee
 from ledger.domain.measurements import MeasurementLog
 from ledger.domain.plan import Plan
 from ledger.domain.review import Review
+from ledger.imports.provenance import provenance_of
 from projections.view import LIVE, PositionedEvent, Statement, TableNames, View
 from projections.views.changes import Described, Lookup, Measured, describe, owner_of
-from projections.views.documents import Json, changes_text
+from projections.views.documents import Json, changes_text, compact
 from projections.views.history import History
 from projections.views.ids import cycle_id_of, plan_id
 from projections.views.states import DEFAULT_CAPACITY, AggregateStates
@@ -44,6 +45,7 @@ AUDIT_TRAIL = Table(
         Column("event_hash", "text", required=True),
         Column("aggregate_uuid", "uuid", required=True),
         Column("aggregate_version", "integer", required=True),
+        Column("provenance", "jsonb"),
     ),
     key=("position",),
     indexes=(
@@ -89,11 +91,18 @@ def entry_row(event: PositionedEvent, described: Described) -> tuple[object, ...
         event.event_hash,
         event.originator_id,
         event.originator_version,
+        _provenance(domain_event),
     )
 
 
 def _document(changes: Mapping[str, dict[str, Json]] | str) -> str:
     return changes if isinstance(changes, str) else changes_text(changes)
+
+
+def _provenance(domain_event: object) -> str | None:
+    """Where an imported event came from (import, file, sheet, row); None for the others."""
+    found = provenance_of(domain_event)
+    return None if found is None else compact(found)
 
 
 def context_of(page: Sequence[PositionedEvent]) -> Iterable[UUID]:
@@ -139,7 +148,7 @@ def measured_before(
 
 class AuditTrailView(View):
     name = "audit_trail"
-    version = 1
+    version = 2
     tables = (AUDIT_TRAIL.name,)
     topics = ()
 

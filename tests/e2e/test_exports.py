@@ -495,6 +495,7 @@ def test_the_register_and_audit_layouts_name_the_fields_of_the_design() -> None:
         "effective_date",
         "changes",
         "event_hash",
+        "provenance",
     ]
 
 

@@ -50,4 +50,5 @@ AUDIT_COLUMNS = (
     Column("effective_date", Kind.DATE),
     Column("changes", Kind.JSON, get=changes_of),
     Column("event_hash"),
+    Column("provenance", Kind.JSON),
 )
