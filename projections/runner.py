@@ -37,12 +37,17 @@ _STOP_CHECK = 0.1
 class RunnerOptions:
     page_size: int = 2000
     poll_interval: float = 1.0
+    gather: float = 0.02
+    """After a wake-up, how long more events may arrive before the page is read: under a
+    stream of writes one page takes many events, rather than one page each."""
     leadership_poll: float = 1.0
     reconnect_delay: float = 1.0
 
     def __post_init__(self) -> None:
         if self.page_size < 1:
             raise ValueError("page_size must be at least 1")
+        if self.gather < 0:
+            raise ValueError("gather must not be negative")
 
 
 class Runner:
@@ -143,6 +148,7 @@ class Runner:
             if remaining <= 0:
                 return
             for _ in conn.notifies(timeout=min(remaining, _STOP_CHECK), stop_after=1):
+                stop.wait(self.options.gather)
                 return
 
 

@@ -24,6 +24,7 @@ from ledger.imports import (
 from ledger.imports.template import template_xlsx
 from web.auth import requires
 from web.calls import ledger, principal
+from web.fields import text_rules
 from web.job_routes import LOCATION, JobOut, accepted, jobs
 from web.jobs import Outcome, Work, Workspace
 from web.parsing import takes_file
@@ -66,7 +67,7 @@ class ImportQuery(Schema):
         metadata={"description": "the sheet a CSV file holds: " + ", ".join(SHEETS)},
     )
     file_name = fields.String(
-        validate=validate.Length(1, 200),
+        validate=text_rules(200, blank=False),
         metadata={"description": "the file's name, for provenance (or Content-Disposition)"},
     )
 
@@ -97,7 +98,7 @@ class ImportReportOut(Schema):
     position = fields.Integer(required=True)
 
 
-@resource.route("/imports", "POST")
+@resource.route("/imports", "POST", answers=(413, 415, 422, 429))
 @takes_file
 @requires(Action.ORGANISE)
 @IMPORT_DOC
@@ -116,7 +117,10 @@ def start_import(query: dict[str, Any]) -> Any:
         return problem(415, "Unsupported Media Type", detail)
     kind = query.get("kind")
     if media_type == CSV and kind is None:
-        return problem(422, "Invalid input", "a CSV holds one sheet: name it with ?kind=")
+        message = "required for a CSV, which holds one sheet"
+        errors = {"kind": [message]}
+        detail = "a CSV holds one sheet: name it with ?kind="
+        return problem(422, "Invalid input", detail, kind="invalid-input", errors=errors)
     limit = DEFAULT_LIMITS.file_bytes
     if (request.content_length or 0) > limit:
         detail = f"the file is over the limit of {limit // (1 << 20)} MB; nothing was read"
