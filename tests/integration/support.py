@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ledger.application import LedgerApp
 from ledger.commands import Context, Written
-from ledger.domain import KpiDefinition, KraDefinition, Profile
+from ledger.domain import KpiDefinition, KraDefinition, MeasurementLog, Profile
 from ledger.store.database import DatabaseAddress
 from ledger.values import Aggregation, Direction, TargetSpec
 
@@ -87,3 +87,20 @@ def run_ledger(
     return subprocess.run(
         [LEDGER, *args], env=env, capture_output=True, text=True, timeout=120, check=False
     )
+
+
+def saved_log(app: LedgerApp, seat: Seat, count: int, day: date = date(2026, 6, 30)) -> None:
+    """A measurement log of ``count`` measurements of the seat's KPI, saved at once, as a
+    bulk load would: no command, so no snapshot and nothing cached."""
+    plan, cycle = app.plan(seat.employee_id, seat.cycle_id), app.cycle(seat.cycle_id)
+    log = MeasurementLog.start(seat.employee_id, seat.cycle_id, actor=HR.actor)
+    for value in range(count):
+        log.record(
+            plan,
+            cycle,
+            kpi_id="retention",
+            value=Decimal(value),
+            effective_date=day,
+            actor=HR.actor,
+        )
+    app.save(log)

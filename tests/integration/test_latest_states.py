@@ -14,7 +14,7 @@ from ledger.config import Settings
 from ledger.domain import MeasurementLog
 from ledger.errors import Conflict
 from ledger.store.database import DatabaseAddress
-from tests.integration.support import HR, Seat, seat_with_active_plan
+from tests.integration.support import HR, Seat, saved_log, seat_with_active_plan
 
 JUNE = date(2026, 6, 30)
 
@@ -24,22 +24,6 @@ def record(app: LedgerApp, seat: Seat, value: int) -> str:
         HR, seat.employee_id, seat.cycle_id, "retention", value=Decimal(value), effective_date=JUNE
     )
     return written.ids["measurement_id"]
-
-
-def prefill(app: LedgerApp, seat: Seat, count: int) -> None:
-    """A log of ``count`` measurements, saved at once."""
-    plan, cycle = app.plan(seat.employee_id, seat.cycle_id), app.cycle(seat.cycle_id)
-    log = MeasurementLog.start(seat.employee_id, seat.cycle_id, actor=HR.actor)
-    for value in range(count):
-        log.record(
-            plan,
-            cycle,
-            kpi_id="retention",
-            value=Decimal(value),
-            effective_date=JUNE,
-            actor=HR.actor,
-        )
-    app.save(log)
 
 
 def record_retrying(app: LedgerApp, seat: Seat, value: int) -> str:
@@ -135,7 +119,7 @@ def test_a_refused_command_leaves_the_shared_state_as_it_was(app: LedgerApp) -> 
 
 def test_threads_writing_to_one_log_each_get_a_measurement_of_their_own(app: LedgerApp) -> None:
     seat = seat_with_active_plan(app)
-    prefill(app, seat, 500)
+    saved_log(app, seat, 500)
     recorded: list[str] = []
     failures: list[BaseException] = []
 

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-
 import psycopg
 import pytest
 
 from ledger.application import LedgerApp
-from ledger.domain import MeasurementLog, Profile
+from ledger.domain import Profile
 from ledger.errors import InvalidInput, NotFound
 from ledger.store import merkle
 from ledger.store.database import DatabaseAddress
 from ledger.store.provision import grow_tree
-from tests.integration.support import HR, new_id, seat_with_active_plan
+from tests.integration.support import HR, new_id, saved_log, seat_with_active_plan
 from tests.unit.store.test_merkle import mth, path, root_from_path, subproof
 
 PROFILE = Profile("Ana Rao", "Sales", "Sales Executive")
-JUNE = date(2026, 6, 30)
 
 
 def register(app: LedgerApp, count: int) -> None:
@@ -118,18 +114,6 @@ def test_proofs_outside_the_tree_are_refused(own_app: LedgerApp) -> None:
 
 
 def test_one_save_of_many_events_grows_the_tree_as_many_saves_would(own_app: LedgerApp) -> None:
-    seat = seat_with_active_plan(own_app)
-    plan, cycle = own_app.plan(seat.employee_id, seat.cycle_id), own_app.cycle(seat.cycle_id)
-    log = MeasurementLog.start(seat.employee_id, seat.cycle_id, actor=HR.actor)
-    for value in range(300):
-        log.record(
-            plan,
-            cycle,
-            kpi_id="retention",
-            value=Decimal(value),
-            effective_date=JUNE,
-            actor=HR.actor,
-        )
-    own_app.save(log)
+    saved_log(own_app, seat_with_active_plan(own_app), 300)
     entries = [digest for _, digest in event_hashes(own_app)]
     assert own_app.tree.head().root_hash == mth(entries)
