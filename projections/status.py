@@ -75,6 +75,7 @@ def _status(
     shadow = rows.get(tracking.shadow_key(name))
     position = row.position if row else 0
     leader = _leader(cursor, name)
+    ahead = position > head
     return ViewStatus(
         name=name,
         position=position,
@@ -82,12 +83,19 @@ def _status(
         lag=max(head - position, 0),
         version=row.version if row else None,
         code_version=code_version,
-        status=_shown(row, leader),
-        error=row.error if row else None,
+        status="ahead" if ahead else _shown(row, leader),
+        error=_ahead(position, head) if ahead else row.error if row else None,
         error_position=row.error_position if row else None,
         updated_at=row.updated_at if row else None,
         leader=leader,
         rebuild_position=shadow.position if shadow else None,
+    )
+
+
+def _ahead(position: int, head: int) -> str:
+    return (
+        f"the view stands at position {position}, past the ledger's head {head}: it holds"
+        " events the ledger no longer has; rebuild it"
     )
 
 

@@ -26,7 +26,13 @@ class ViewStatusOut(Schema):
     code_version = fields.Integer(
         allow_none=True, required=True, metadata={"description": "a different one rebuilds"}
     )
-    status = fields.String(required=True)
+    status = fields.String(
+        required=True,
+        metadata={
+            "description": "new, running, stopped, failed, or ahead (past the ledger's head:"
+            " it holds events the ledger no longer has, and needs a rebuild)"
+        },
+    )
     error = fields.String(allow_none=True, required=True)
     error_position = fields.Integer(allow_none=True, required=True)
     updated_at = fields.DateTime(allow_none=True, required=True)

@@ -63,3 +63,24 @@ def test_a_failed_view_without_a_leader_stays_failed(own_app: LedgerApp, conninf
         tracking.record_failure(cursor, view.name, "ValueError: bad event", head)
     [status] = view_status(own_app, [view])
     assert (status.status, status.error_position) == ("failed", head)
+
+
+def test_a_view_standing_past_the_head_says_so_and_asks_for_a_rebuild(
+    own_app: LedgerApp, conninfo: str
+) -> None:
+    head = register(own_app, 3)[-1]
+    view = EventLog()
+    with Worker(own_app, [view], FAST):
+        assert wait_for(conninfo, view.name, head, timeout=30)
+
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("SET session_replication_role = replica")
+        conn.execute("DELETE FROM ledger_events_chain WHERE position = %s", (head,))
+        conn.execute("DELETE FROM ledger_events WHERE notification_id = %s", (head,))
+
+    [status] = view_status(own_app, [view])
+
+    assert (status.status, status.position, status.lag) == ("ahead", head, 0)
+    assert status.head < status.position
+    assert status.error is not None
+    assert "rebuild" in status.error
