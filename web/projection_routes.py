@@ -29,7 +29,7 @@ class ViewStatusOut(Schema):
     status = fields.String(
         required=True,
         metadata={
-            "description": "new, running, stopped, failed, or ahead (past the ledger's head:"
+            "description": "new, running, rebuilding, stopped, failed, or ahead (past the head:"
             " it holds events the ledger no longer has, and needs a rebuild)"
         },
     )
