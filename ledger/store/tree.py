@@ -85,12 +85,15 @@ class MerkleTree:
             "SELECT leaf_index FROM {schema}.{leaves} WHERE position <= %s"
             " ORDER BY position DESC LIMIT 1"
         ).format(**names)
-        self._leaf = SQL(
+        leaf = (
             "SELECT l.leaf_index, l.position, l.leaf_hash, c.event_hash, c.recorded_at"
             " FROM {schema}.{leaves} l JOIN {schema}.{chain} c ON c.position = l.position"
             " WHERE l.{column} = %s"
         )
-        self._names = names
+        self._leaf = {
+            column: SQL(leaf).format(column=Identifier(column), **names)
+            for column in ("leaf_index", "position")
+        }
         self._nodes = SQL(
             "SELECT 0 AS level, leaf_index AS node_index, leaf_hash AS node_hash"
             " FROM {schema}.{leaves} WHERE leaf_index = ANY(%s)"
@@ -129,8 +132,9 @@ class MerkleTree:
         if index >= size:
             message = f"must be more than {index}, the leaf index of position {position}"
             raise InvalidInput(f"tree_size {message}", {"tree_size": message})
-        path = self._computed(lambda n: merkle.inclusion_path(index, size, n))
-        root = self._computed(lambda n: merkle.root(size, n))
+        path, root = self._computed(
+            lambda n: (merkle.inclusion_path(index, size, n), merkle.root(size, n))
+        )
         return InclusionProof(position, index, size, event, leaf, path, root)
 
     def consistency(self, old_size: int, new_size: int | None = None) -> ConsistencyProof:
@@ -139,9 +143,13 @@ class MerkleTree:
         if not 0 < old_size <= new:
             message = f"must be 1 to {new}, the newer tree's size"
             raise InvalidInput(f"from {message}", {"from": message})
-        proof = self._computed(lambda n: merkle.consistency_proof(old_size, new, n))
-        old_root = self._computed(lambda n: merkle.root(old_size, n))
-        new_root = self._computed(lambda n: merkle.root(new, n))
+        proof, old_root, new_root = self._computed(
+            lambda n: (
+                merkle.consistency_proof(old_size, new, n),
+                merkle.root(old_size, n),
+                merkle.root(new, n),
+            )
+        )
         return ConsistencyProof(old_size, new, old_root, new_root, proof)
 
     def _checked_size(self, tree_size: int | None, field: str = "tree_size") -> int:
@@ -154,9 +162,8 @@ class MerkleTree:
         return tree_size
 
     def _leaf_row(self, column: str, value: int) -> tuple[int, int, bytes, bytes, datetime] | None:
-        statement = self._leaf.format(column=Identifier(column), **self._names)
         with self.datastore.transaction(commit=False) as curs:
-            row = curs.execute(statement, (value,)).fetchone()
+            row = curs.execute(self._leaf[column], (value,)).fetchone()
         if row is None:
             return None
         return (
