@@ -25,8 +25,8 @@ from projections import Worker, wait_for
 from projections.catalog import all_views
 from projections.queries.current import current_document
 from scripts.bench_data import CYCLE_ID, HR, START, plan_for
-from web.app import create_app
-from web.server import ApiServer
+from web.serving.factory import create_app
+from web.serving.server import ApiServer
 
 CLIENTS = 4
 

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from web.app import create_app
+from web.serving.factory import create_app
 
 __all__ = ["create_app"]

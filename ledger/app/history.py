@@ -11,8 +11,8 @@ from ledger.domain.measurements import MeasurementLog
 from ledger.domain.plan import Plan
 from ledger.errors import InvalidInput, NotFound
 from ledger.periods import parse_period
-from ledger.scorecards import Knowledge, scorecard_of
 from ledger.scoring import Scorecard
+from ledger.scoring.aggregates import Knowledge, scorecard_of
 from ledger.store.chain import Verification
 from ledger.store.records import ChainHead, Progress
 

@@ -10,8 +10,8 @@ from ledger.commands import Context, Written
 from ledger.domain.review import Review, ReviewRevision
 from ledger.errors import NotFound
 from ledger.periods import parse_period
-from ledger.scorecards import Knowledge, scorecard_of
 from ledger.scoring import Scorecard
+from ledger.scoring.aggregates import Knowledge, scorecard_of
 
 
 @dataclass(frozen=True)

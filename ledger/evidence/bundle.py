@@ -28,8 +28,8 @@ from ledger.domain.review import ReviewRevision
 from ledger.evidence.digest import Digest, make_digest, stamp
 from ledger.evidence.signing import load_private_key, public_key_hex, sign
 from ledger.evidence.tree_head import SignedTreeHead
-from ledger.explain import Revision, explain, restate
 from ledger.explanation import StoredEntry, Subject, stored_events
+from ledger.explanation.explaining import Revision, explain, restate
 from ledger.scoring.canonical import record
 from ledger.store.records import Progress
 from ledger.store.tree import InclusionProof

@@ -16,8 +16,8 @@ from ledger.domain.measurements import MeasurementLog
 from ledger.domain.plan import Plan
 from ledger.explanation.stored import StoredEntry
 from ledger.explanation.subject import Subject
-from ledger.scorecards import Knowledge, scorecard_of
 from ledger.scoring import Scorecard
+from ledger.scoring.aggregates import Knowledge, scorecard_of
 
 if TYPE_CHECKING:
     from ledger.application import LedgerApp

@@ -24,8 +24,8 @@ from ledger.domain.plan import Plan
 from ledger.domain.review import Review
 from ledger.ids import parse_measurement_id
 from ledger.periods import Period, parse_period
-from ledger.scorecards import kpi_plan
 from ledger.scoring import target_in_force
+from ledger.scoring.aggregates import kpi_plan
 from ledger.values import TargetSpec
 from projections.views.documents import Json, plain, value_text
 from projections.views.ids import cycle_id_of, plan_id

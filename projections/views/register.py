@@ -18,8 +18,8 @@ from psycopg.rows import DictRow
 from ledger.domain.definitions import SPEC_FIELDS, Kpi
 from ledger.domain.plan import Plan
 from ledger.periods import QUARTERS, Period
-from ledger.scorecards import kpi_plan
 from ledger.scoring import target_in_force
+from ledger.scoring.aggregates import kpi_plan
 from ledger.values import TargetSpec
 from projections.view import PositionedEvent, Statement, TableNames, View
 from projections.views.changes import in_force

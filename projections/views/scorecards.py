@@ -26,8 +26,8 @@ from ledger.domain.employee import Employee
 from ledger.domain.measurements import MeasurementLog
 from ledger.domain.plan import Plan
 from ledger.periods import Period
-from ledger.scorecards import Knowledge, scoring_input
 from ledger.scoring import Scorecard, Tallies, score_tallied
+from ledger.scoring.aggregates import Knowledge, scoring_input
 from projections.view import LIVE, PositionedEvent, Statement, TableNames, View
 from projections.views import pending
 from projections.views.documents import compact

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from ledger.application import LedgerApp
 from ledger.config import Settings
 from web import create_app
-from web.server import ApiServer
+from web.serving.server import ApiServer
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from ledger.config import Settings
 from ledger.store.database import DatabaseAddress
 from tests.e2e.client import ApiClient, Seat, active_seat
-from web.cli_audit import explain_command, restate_command
+from web.cli.audit import explain_command, restate_command
 
 REASON = "two key accounts moved to a new region"
 

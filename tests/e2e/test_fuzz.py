@@ -32,7 +32,7 @@ from projections import Worker
 from projections.catalog import all_views
 from tests.e2e.serving import served
 from tests.e2e.world import SETUP, World, build_world
-from web.resource import IF_MATCH
+from web.api.resource import IF_MATCH
 
 SEED = 20260401
 MAX_EXAMPLES = 25

@@ -13,7 +13,7 @@ from ledger.application import LedgerApp
 from ledger.errors import Conflict, NotFound, RuleViolated
 from tests.e2e.client import API, ApiClient, active_seat
 from tests.e2e.world import World, build_world
-from web.jobs import JobRegistry, JobsBusy, Outcome, Workspace
+from web.serving.jobs import JobRegistry, JobsBusy, Outcome, Workspace
 
 WAIT = {"wait": "10"}
 

@@ -27,8 +27,8 @@ from ledger.store.provision import init_schema
 from ledger.store.scratch import create_database, drop_database
 from tests.e2e.world import SETUP, build_world
 from web import create_app
-from web.job_routes import JOBS
-from web.jobs import JobRegistry
+from web.api.jobs import JOBS
+from web.serving.jobs import JobRegistry
 
 EXAMPLES = 10
 JOB_SECONDS = 60

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask, Response
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
-from web.channel import QuietChannel
+from web.serving.channel import QuietChannel
 
 CHUNK = 256 * 1024
 CHUNKS = 64

@@ -15,12 +15,12 @@ from ledger.application import LedgerApp
 from ledger.config import Settings
 from ledger.store.database import DatabaseAddress
 from tests.integration.support import HR, recorded, seat_with_active_plan
-from web.cli import main
+from web.cli.main import main
 
 LEDGER = (
     [str(Path(sys.executable).with_name("ledger"))]
     if "digest" in main.commands
-    else [sys.executable, "-m", "web.cli_audit"]
+    else [sys.executable, "-m", "web.cli.audit"]
 )
 
 

@@ -10,8 +10,8 @@ import pytest
 from ledger.application import LedgerApp
 from ledger.commands import Context
 from ledger.errors import InvalidInput, NotFound
-from ledger.explain import Revision, explain
 from ledger.explanation import parse_point
+from ledger.explanation.explaining import Revision, explain
 from ledger.values import TargetSpec
 from tests.integration.support import Seat, recorded, seat_with_active_plan
 

@@ -19,7 +19,7 @@ from ledger.application import LedgerApp
 from ledger.commands import Context
 from ledger.domain import KpiDefinition, KraDefinition, Profile
 from ledger.errors import NotFound
-from ledger.explain import Explanation, Revision, explain
+from ledger.explanation.explaining import Explanation, Revision, explain
 from ledger.scoring import Scorecard
 from ledger.values import Aggregation, Direction, RatingBand, TargetSpec
 from tests.integration.support import new_id

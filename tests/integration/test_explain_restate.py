@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ledger.application import LedgerApp
-from ledger.explain import Revision, explain, restate
+from ledger.explanation.explaining import Revision, explain, restate
 from ledger.values import RatingBand, TargetSpec
 from tests.integration.support import HR, Seat, recorded, seat_with_active_plan
 

@@ -346,7 +346,7 @@ def test_ctrl_c_reaching_initdb_too_stops_the_server_without_a_traceback(
 
 def signalled(program: str) -> subprocess.CompletedProcess[str]:
     """``program`` run under ``StopSignals`` in a Python process of its own."""
-    setup = "import os, signal, time\nfrom web.stopping import StopSignals\n"
+    setup = "import os, signal, time\nfrom web.serving.stopping import StopSignals\n"
     return subprocess.run(
         [sys.executable, "-c", setup + program],
         cwd=ROOT,
