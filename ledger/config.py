@@ -34,6 +34,8 @@ class Settings:
     """... or once this many minutes passed with any event recorded since."""
     read_wait_seconds: float = 2.0
     """How long a read asked for a position the ledger has not reached waits for it."""
+    session_secret: str | None = None
+    """Signs the pages' session cookies; None: a new secret per process (sessions end with it)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -53,6 +55,7 @@ class Settings:
             aggregate_cache_size=int(env.get("LEDGER_AGGREGATE_CACHE") or cls.aggregate_cache_size),
             lock_timeout_seconds=int(env.get("LEDGER_LOCK_TIMEOUT") or cls.lock_timeout_seconds),
             read_wait_seconds=float(env.get("LEDGER_READ_WAIT_SECONDS") or cls.read_wait_seconds),
+            session_secret=env.get("LEDGER_SESSION_SECRET") or None,
         )
 
 

@@ -148,11 +148,16 @@ class AccessCommands(LedgerBase):
         token_id = token_id_of(token)
         if token_id is None:
             return None
+        return self.session_principal(token_id, token_hash(token))
+
+    def session_principal(self, token_id: str, hashed: str) -> Principal | None:
+        """Who holds a session signed in with the token ``token_id`` whose hash is
+        ``hashed``; None once that token is revoked, read afresh like ``principal``."""
         aggregate_id = AccessToken.create_id(token_id)
         stored = self.loader.latest([aggregate_id], fresh=True).get(aggregate_id)
         if not isinstance(stored, AccessToken) or stored.is_revoked:
             return None
-        if not hmac.compare_digest(stored.token_hash, token_hash(token)):
+        if not hmac.compare_digest(stored.token_hash, hashed):
             return None
         return stored.principal
 

@@ -18,6 +18,7 @@ from projections.queries.reading import (
     reading,
     select,
 )
+from projections.view import LIVE
 from projections.views.employees import EMPLOYEES, EmployeesView
 
 VIEW = EmployeesView.name
@@ -73,3 +74,24 @@ def employees(
         rows = cursor.execute(_SELECT + where.clause() + _ORDER, [*where.params, limit + 1])
         found = [_row(row) for row in rows.fetchall()]
     return listing(found, limit, lambda row: row.employee_id)
+
+
+@dataclass(frozen=True)
+class DepartmentRow:
+    department: str
+    employees: int
+    """How many employees the department has, those who left included."""
+    current: int
+    """How many have not left."""
+
+
+_DEPARTMENTS = sql.SQL(
+    "SELECT department, count(*) AS employees, count(*) FILTER (WHERE left_on IS NULL)"
+    " AS current FROM {} GROUP BY department ORDER BY department"
+).format(LIVE[EMPLOYEES.name])
+
+
+def departments(source: Source) -> list[DepartmentRow]:
+    """Every department with its head counts, by name."""
+    with reading(source) as cursor:
+        return [DepartmentRow(**row) for row in cursor.execute(_DEPARTMENTS).fetchall()]

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from psycopg import sql
+from psycopg.rows import DictRow
 
 from ledger.domain.plan import PlanStatus
 from ledger.values import Aggregation, Direction, TargetSpec
@@ -65,11 +66,22 @@ _SELECT = select(PLANS.name, ("employee_id", "cycle_id", "status", "version", "p
 _ONE = _SELECT + sql.SQL(" WHERE employee_id = %s AND cycle_id = %s")
 
 
+_OF_EMPLOYEE = _SELECT + sql.SQL(" WHERE employee_id = %s ORDER BY cycle_id")
+
+
 def plan(source: Source, employee_id: str, cycle_id: str) -> PlanRow | None:
     with reading(source) as cursor:
         row = cursor.execute(_ONE, (employee_id, cycle_id)).fetchone()
-    if row is None:
-        return None
+    return None if row is None else _plan(row)
+
+
+def plans_of(source: Source, employee_id: str) -> list[PlanRow]:
+    """An employee's plans, one per cycle, by cycle id."""
+    with reading(source) as cursor:
+        return [_plan(row) for row in cursor.execute(_OF_EMPLOYEE, (employee_id,)).fetchall()]
+
+
+def _plan(row: DictRow) -> PlanRow:
     kras = tuple(_kra(document) for document in loaded(row["kras"]))
     return PlanRow(
         employee_id=row["employee_id"],

@@ -56,12 +56,20 @@ class ScorecardRow:
 _SELECT = select(SCORECARDS.name, ("scorecard", "department", "manager_id"))
 _ONE = _SELECT + sql.SQL(" WHERE employee_id = %s AND period = %s")
 _ORDER = sql.SQL(" ORDER BY employee_id LIMIT %s")
+_OF_EMPLOYEE = _SELECT + sql.SQL(" WHERE employee_id = %s ORDER BY period")
 
 
 def scorecard(source: Source, employee_id: str, period: str) -> ScorecardRow | None:
     with reading(source) as cursor:
         row = cursor.execute(_ONE, (employee_id, period)).fetchone()
     return None if row is None else _row(row)
+
+
+def scorecards_of(source: Source, employee_id: str) -> list[ScorecardRow]:
+    """An employee's current scorecards, one per period, in the order of their periods."""
+    with reading(source) as cursor:
+        rows = cursor.execute(_OF_EMPLOYEE, (employee_id,)).fetchall()
+    return [_row(row) for row in rows]
 
 
 def scorecards(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from http import HTTPStatus
 from typing import Any
 
@@ -88,14 +89,24 @@ class ScorecardOut(Schema):
 def scorecard(query: dict[str, Any], employee_id: str, period: str) -> dict[str, object] | Response:
     """A scorecard: latest, at a position, or as of an instant"""
     wait_for(ledger(), query.get("min_position"))
-    if "position" not in query and "as_of" not in query:
-        current = current_document(ledger(), employee_id, parse_period(period).id)
-        if current is not None:
-            return Response(current, mimetype="application/json")
-    card = ledger().scorecard(
+    document = scorecard_document(
         employee_id, period, position=query.get("position"), as_of=query.get("as_of")
     )
-    return card.to_dict()
+    if isinstance(document, str):
+        return Response(document, mimetype="application/json")
+    return document
+
+
+def scorecard_document(
+    employee_id: str, period: str, *, position: int | None, as_of: datetime | None
+) -> str | dict[str, object]:
+    """The scorecard the API answers and the pages show: the current one as the read model
+    keeps it (its JSON text), else the ledger's at the position or instant asked for."""
+    if position is None and as_of is None:
+        current = current_document(ledger(), employee_id, parse_period(period).id)
+        if current is not None:
+            return current
+    return ledger().scorecard(employee_id, period, position=position, as_of=as_of).to_dict()
 
 
 def wait_for(ledger: LedgerApp, position: int | None) -> None:

@@ -37,6 +37,7 @@ from web.api.docs import ASSETS_URL, assets_blueprint
 from web.api.fields import openapi_properties
 from web.api.jobs import JOBS
 from web.api.resource import API_PREFIX
+from web.pages import register_pages
 from web.serving import health
 from web.serving.auth import authenticate
 from web.serving.calls import LEDGER, SETTINGS
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, *, ledger: LedgerApp | None = N
         api.register_blueprint(resource.resource.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(assets_blueprint())
+    register_pages(app, settings)
     app.before_request(authenticate)
     register_problem_handlers(app)
     return app

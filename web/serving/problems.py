@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response, current_app, json
@@ -90,7 +91,20 @@ def problem(
     return response
 
 
-def ledger_problem(error: Exception) -> Response:
+@dataclass(frozen=True)
+class Refusal:
+    """What an error of the ledger means to a client: a status, a kind, words."""
+
+    status: int
+    kind: str
+    title: str
+    detail: str
+    errors: dict[str, list[str]] | None
+    waiting: bool
+
+
+def refusal_of(error: Exception) -> Refusal:
+    """The first entry of LEDGER_PROBLEMS that ``error`` is an instance of, with its detail."""
     status, slug, title = next(
         (status, slug, title)
         for kind, status, slug, title in LEDGER_PROBLEMS
@@ -100,11 +114,23 @@ def ledger_problem(error: Exception) -> Response:
     if isinstance(error, InvalidInput):
         errors = {field: [message] for field, message in error.fields.items()}
     waiting = isinstance(error, (PositionNotReached, ViewBehind, Busy, *STORE_FAULTS))
-    headers = {"Retry-After": "1"} if waiting else None
     detail = getattr(error, "message", str(error))
     if isinstance(error, STORE_FAULTS):
         detail = "the event store did not answer in time; try again"
-    return problem(status, title, detail, kind=slug, errors=errors, headers=headers)
+    return Refusal(status, slug, title, detail, errors, waiting)
+
+
+def ledger_problem(error: Exception) -> Response:
+    refused = refusal_of(error)
+    headers = {"Retry-After": "1"} if refused.waiting else None
+    return problem(
+        refused.status,
+        refused.title,
+        refused.detail,
+        kind=refused.kind,
+        errors=refused.errors,
+        headers=headers,
+    )
 
 
 def http_problem(error: HTTPException) -> Response:

@@ -1,0 +1,52 @@
+// Charts of the pages, drawn with Chart.js from the JSON each page carries beside its table.
+// Every number drawn is also in that table: the page reads fully without this script.
+"use strict";
+
+(function () {
+  function dataOf(canvas) {
+    const holder = document.getElementById(canvas.dataset.source);
+    return holder ? JSON.parse(holder.textContent) : null;
+  }
+
+  function scorePerPeriod(canvas, data) {
+    return new Chart(canvas, {
+      type: "line",
+      data: {
+        labels: data.labels,
+        datasets: [{ label: "Score", data: data.scores.map((s) => (s === null ? null : Number(s))),
+                     borderColor: "#1f5fbf", backgroundColor: "#1f5fbf", spanGaps: false }],
+      },
+      options: { animation: false, maintainAspectRatio: false,
+                 scales: { y: { title: { display: true, text: "score" } } } },
+    });
+  }
+
+  function waterfall(canvas, data) {
+    // One bar per step: each floats from the score before the step to the score after it;
+    // the first and last bars stand from zero on the earlier and the later score.
+    const bars = data.bars.map((bar) => [Number(bar.from), Number(bar.to)]);
+    const colours = data.bars.map((bar) =>
+      bar.kind === "total" ? "#5b6472" : Number(bar.to) >= Number(bar.from) ? "#1d7a46" : "#b3261e");
+    return new Chart(canvas, {
+      type: "bar",
+      data: { labels: data.bars.map((bar) => bar.label),
+              datasets: [{ label: "Score", data: bars, backgroundColor: colours }] },
+      options: { animation: false, maintainAspectRatio: false,
+                 plugins: { legend: { display: false } },
+                 scales: { y: { beginAtZero: false, title: { display: true, text: "score" } } } },
+    });
+  }
+
+  const kinds = { "score-per-period": scorePerPeriod, waterfall: waterfall };
+
+  function draw() {
+    if (typeof Chart === "undefined") return;
+    document.querySelectorAll("canvas[data-chart]").forEach((canvas) => {
+      const data = dataOf(canvas);
+      const make = kinds[canvas.dataset.chart];
+      if (data && make) canvas.chart = make(canvas, data);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", draw);
+})();
