@@ -146,8 +146,9 @@ def write_evidence(
     tree_size = app.tree.size_at(digest.position)
     head = SignedTreeHead.of(app.tree.head(tree_size)).signed(settings)
     contents["tree_head.json"] = _json(head.to_dict())
+    proofs = app.tree.inclusions([entry.position for entry in entries], tree_size)
     contents["proofs.jsonl"] = b"".join(
-        _json_line(proof_line(app.tree.inclusion(entry.position, tree_size))) for entry in entries
+        _json_line(proof_line(proofs[entry.position])) for entry in entries
     )
     contents[VERIFIER] = package_files("ledger.evidence").joinpath(VERIFIER).read_bytes()
     contents["README.txt"] = README.format(

@@ -6,7 +6,7 @@ CSV, JSON Lines or workbook in the zip as any other export (column names first, 
 columns, byte for byte the file the plain export gives at that position); a proof column
 would add a kilobyte of hashes to every row of a spreadsheet nobody reads them in, and a
 workbook has nowhere to keep the tree head they are checked against. The auditor gets
-everything a check needs in one file, the same zip that evidence bundles are:
+everything a check needs in one file, laid out as an evidence bundle is:
 
   <kind>-<position>.<format>   the export, unchanged
   tree_head.json               the Merkle tree at the position, signed (as evidence bundles)
