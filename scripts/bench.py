@@ -20,6 +20,7 @@ from ledger.store.provision import init_schema
 from ledger.store.scratch import create_database, drop_database, scratch_server
 from scripts.bench_core import core_rows
 from scripts.bench_data import generate_ledger
+from scripts.bench_exports import export_rows
 from scripts.bench_http import CLIENTS, http_rows
 from scripts.bench_imports import import_rows
 from scripts.bench_table import Row, print_table
@@ -160,7 +161,9 @@ def main() -> None:
         "--full", action="store_true", help="1,000,000 events for the read models (slow)"
     )
     parser.add_argument(
-        "--parts", default="core,http,views,imports", help="which parts: core, http, views, imports"
+        "--parts",
+        default="core,http,views,imports,exports",
+        help="which parts: core, http, views, imports, exports",
     )
     args = parser.parse_args()
     settings = Settings(pool_size=2, max_overflow=2)
@@ -178,6 +181,8 @@ def main() -> None:
                 rows += views_table(server, settings, events)
             if "imports" in parts:
                 rows += import_rows(server, settings, args.quick)
+            if "exports" in parts:
+                rows += export_rows(server, settings, args.quick)
             print_table(rows)
         finally:
             drop_database(server, address)

@@ -27,12 +27,11 @@ from ledger.config import Settings
 from ledger.domain.review import ReviewRevision
 from ledger.evidence.digest import Digest, make_digest, stamp
 from ledger.evidence.signing import load_private_key, public_key_hex, sign
-from ledger.evidence.tree_head import SignedTreeHead
+from ledger.evidence.tree_head import SignedTreeHead, proof_line
 from ledger.explanation import StoredEntry, Subject, stored_events
 from ledger.explanation.explaining import Revision, explain, restate
 from ledger.scoring.canonical import record
 from ledger.store.records import Progress
-from ledger.store.tree import InclusionProof
 
 BUNDLE_FORMAT = "ledger-evidence-v2"
 VERIFIER = "verify_bundle.py"
@@ -147,8 +146,9 @@ def write_evidence(
     tree_size = app.tree.size_at(digest.position)
     head = SignedTreeHead.of(app.tree.head(tree_size)).signed(settings)
     contents["tree_head.json"] = _json(head.to_dict())
+    proofs = app.tree.inclusions([entry.position for entry in entries], tree_size)
     contents["proofs.jsonl"] = b"".join(
-        _json_line(_proof(app.tree.inclusion(entry.position, tree_size))) for entry in entries
+        _json_line(proof_line(proofs[entry.position])) for entry in entries
     )
     contents[VERIFIER] = package_files("ledger.evidence").joinpath(VERIFIER).read_bytes()
     contents["README.txt"] = README.format(
@@ -207,12 +207,6 @@ def _entry(entry: StoredEntry) -> dict[str, object]:
         "previous_position": entry.previous_position,
         "previous_chain_hash": entry.previous_chain_hash.hex(),
     }
-
-
-def _proof(proof: InclusionProof) -> dict[str, object]:
-    shown = proof.to_dict()
-    del shown["root_hash"]  # the tree head's, once
-    return shown
 
 
 def _hex(value: bytes | None) -> str | None:

@@ -4,12 +4,14 @@ with Ed25519 over the canonical JSON of those four fields."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from ledger.config import Settings
 from ledger.evidence.digest import stamp
 from ledger.evidence.signing import load_private_key, public_key_hex, sign, signature_valid
-from ledger.store.tree import TreeHead
+from ledger.store.tree import InclusionProof, TreeHead
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,21 @@ class SignedTreeHead:
     @classmethod
     def of(cls, head: TreeHead) -> SignedTreeHead:
         return cls(head.tree_size, head.root_hash.hex(), head.position, stamp(head.recorded_at))
+
+    @classmethod
+    def from_dict(cls, shown: Mapping[str, Any]) -> SignedTreeHead:
+        """A tree head as ``to_dict`` shows it. Raises KeyError or TypeError otherwise."""
+        head = cls(
+            int(shown["tree_size"]),
+            str(shown["root_hash"]).removeprefix("sha256:"),
+            int(shown["position"]),
+            shown["recorded_at"],
+            shown.get("signature"),
+            shown.get("public_key"),
+        )
+        if head.recorded_at is not None and not isinstance(head.recorded_at, str):
+            raise TypeError("recorded_at must be text or null")
+        return head
 
     def payload(self) -> bytes:
         """The bytes a signature covers: the four fields as canonical JSON."""
@@ -61,3 +78,11 @@ class SignedTreeHead:
             "signature": self.signature,
             "public_key": self.public_key,
         }
+
+
+def proof_line(proof: InclusionProof) -> dict[str, object]:
+    """An inclusion proof as a file lists it beside its tree head: without the root hash,
+    which the tree head gives once."""
+    shown = proof.to_dict()
+    del shown["root_hash"]
+    return shown

@@ -3,7 +3,7 @@ read of the O(log n) stored subtrees it needs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
@@ -94,6 +94,11 @@ class MerkleTree:
             column: SQL(leaf).format(column=Identifier(column), **names)
             for column in ("leaf_index", "position")
         }
+        self._leaves = SQL(
+            "SELECT l.leaf_index, l.position, l.leaf_hash, c.event_hash"
+            " FROM {schema}.{leaves} l JOIN {schema}.{chain} c ON c.position = l.position"
+            " WHERE l.position = ANY(%s)"
+        ).format(**names)
         self._nodes = SQL(
             "SELECT 0 AS level, leaf_index AS node_index, leaf_hash AS node_hash"
             " FROM {schema}.{leaves} WHERE leaf_index = ANY(%s)"
@@ -136,6 +141,42 @@ class MerkleTree:
             lambda n: (merkle.inclusion_path(index, size, n), merkle.root(size, n))
         )
         return InclusionProof(position, index, size, event, leaf, path, root)
+
+    def inclusions(
+        self, positions: Sequence[int], tree_size: int | None = None
+    ) -> dict[int, InclusionProof]:
+        """The audit paths of the events at ``positions`` in one tree, by position: the
+        leaves in one read and every subtree their paths need in another."""
+        size = self._checked_size(tree_size)
+        with self.datastore.transaction(commit=False) as curs:
+            rows = curs.execute(self._leaves, (list(positions),)).fetchall()
+        leaves = {row["position"]: row for row in rows}
+        for position in positions:
+            found = leaves.get(position)
+            if found is None:
+                raise NotFound(f"no event at position {position} in the tree")
+            if found["leaf_index"] >= size:
+                message = f"must be more than {found['leaf_index']}, the leaf index of {position}"
+                raise InvalidInput(f"tree_size {message}", {"tree_size": message})
+        indexes = {position: leaves[position]["leaf_index"] for position in positions}
+        paths, root = self._computed(
+            lambda n: (
+                {p: merkle.inclusion_path(i, size, n) for p, i in indexes.items()},
+                merkle.root(size, n),
+            )
+        )
+        return {
+            position: InclusionProof(
+                position,
+                indexes[position],
+                size,
+                bytes(leaves[position]["event_hash"]),
+                bytes(leaves[position]["leaf_hash"]),
+                paths[position],
+                root,
+            )
+            for position in positions
+        }
 
     def consistency(self, old_size: int, new_size: int | None = None) -> ConsistencyProof:
         """The proof that the tree of ``old_size`` leaves is a prefix of the newer one."""

@@ -97,3 +97,24 @@ def test_an_audit_export_fails_loudly_while_the_read_model_is_behind(
     )
     assert behind.returncode == 1
     assert "has not reached position" in behind.stderr
+
+
+def test_an_export_with_proofs_from_the_command_line_verifies_and_is_the_same_again(
+    fresh_database: DatabaseAddress, settings: Settings, tmp_path: Path
+) -> None:
+    position = adjusted_ledger(fresh_database, settings)
+    assert run_ledger(fresh_database, "projections", "rebuild").returncode == 0
+    key = tmp_path / "ledger.key"
+    assert run_ledger(fresh_database, "keygen", "--out", str(key)).returncode == 0
+    signing = {"LEDGER_SIGNING_KEY": str(key)}
+    outs = [tmp_path / "a.zip", tmp_path / "b.zip"]
+    for out in outs:
+        args = ("export", "audit", "--proofs", "--position", str(position), "--out", str(out))
+        written = run_ledger(fresh_database, *args, env=signing)
+        assert written.returncode == 0, written.stderr
+    assert outs[0].read_bytes() == outs[1].read_bytes()
+    checked = run_ledger(
+        fresh_database, "verify-export", str(outs[0]), "--public-key", f"{key}.pub"
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert "ok: every row is proven in the signed tree head" in checked.stdout

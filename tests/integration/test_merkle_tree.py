@@ -98,6 +98,24 @@ def test_the_tree_is_append_only(own_app: LedgerApp, fresh_database: DatabaseAdd
             conn.execute("DELETE FROM ledger_events_leaves")
 
 
+def test_proofs_read_together_are_the_proofs_read_one_by_one(own_app: LedgerApp) -> None:
+    register(own_app, 29)
+    chained = event_hashes(own_app)
+    entries = [digest for _, digest in chained]
+    size = len(entries) - 3
+    wanted = [position for position, _ in chained[:size:4]]
+    together = own_app.tree.inclusions(wanted, size)
+    assert list(together) == wanted
+    for position in wanted:
+        alone = own_app.tree.inclusion(position, size)
+        assert together[position] == alone
+        assert alone.audit_path == path(alone.leaf_index, entries[:size])
+    with pytest.raises(InvalidInput):
+        own_app.tree.inclusions([chained[-1][0]], size)
+    with pytest.raises(NotFound):
+        own_app.tree.inclusions([10**9], size)
+
+
 def test_proofs_outside_the_tree_are_refused(own_app: LedgerApp) -> None:
     register(own_app, 3)
     size = own_app.tree.size()

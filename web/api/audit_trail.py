@@ -33,9 +33,11 @@ from web.exports import (
     export_header,
     export_response,
     format_field,
+    proofs_field,
+    proven_response,
 )
 from web.serving.auth import requires
-from web.serving.calls import ledger
+from web.serving.calls import ledger, settings
 
 resource = Resource("audit", "The audit trail and the register of target revisions")
 
@@ -73,6 +75,7 @@ class RegisterQuery(Window):
 
 class ExportQuery(Schema):
     format = format_field()
+    proofs = proofs_field()
     cycle_id = key_field()
     employee_id = key_field()
     recorded_from = Instant()
@@ -172,9 +175,12 @@ def get_register(query: dict[str, Any]) -> dict[str, Any]:
 def export_audit(query: dict[str, Any]) -> Response:
     """The audit trail as CSV, JSON Lines or XLSX, at a position (default: the head)"""
     fmt, position = Format(query.pop("format")), query.pop("position", None)
+    proofs = query.pop("proofs")
     header = export_header(ledger(), "audit", position, query)
     await_views([AUDIT], header.position)
     rows: Iterator[AuditEntry] = stream_audit_trail(source(), header.position, AuditFilter(**query))
+    if proofs:
+        return proven_response(ledger(), settings(), fmt, AUDIT_COLUMNS, rows, header)
     return export_response(fmt, AUDIT_COLUMNS, rows, header)
 
 
@@ -185,10 +191,13 @@ def export_audit(query: dict[str, Any]) -> Response:
 def export_register(query: dict[str, Any]) -> Response:
     """The target-revision register as CSV, JSON Lines or XLSX, at a position"""
     fmt, position = Format(query.pop("format")), query.pop("position", None)
+    proofs = query.pop("proofs")
     header = export_header(ledger(), "target-revisions", position, query)
     await_views([REGISTER], header.position)
     filters = RegisterFilter(**query)
     rows: Iterator[TargetRevisionRow] = stream_target_revisions(source(), header.position, filters)
+    if proofs:
+        return proven_response(ledger(), settings(), fmt, REGISTER_COLUMNS, rows, header)
     return export_response(fmt, REGISTER_COLUMNS, rows, header)
 
 

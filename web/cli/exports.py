@@ -1,5 +1,7 @@
 """``ledger export target-revisions|audit``: the register and the trail written to a file,
-byte for byte what the API serves for the same options, with a progress bar."""
+byte for byte what the API serves for the same options, with a progress bar; with
+``--proofs``, the zip of the export and each row's inclusion proof, which
+``ledger verify-export`` checks offline."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from ledger.application import LedgerApp
 from ledger.bootstrap import open_ledger
 from ledger.config import Settings
 from ledger.errors import LedgerError
+from ledger.evidence import read_public_key
 from projections import wait_for
 from projections.queries import (
     AuditFilter,
@@ -28,12 +31,14 @@ from web.exports import (
     AUDIT_COLUMNS,
     REGISTER_COLUMNS,
     Column,
+    ExportCheck,
     ExportHeader,
     Format,
-    csv_chunks,
+    UnreadableExport,
     export_header,
-    jsonl_chunks,
-    write_xlsx,
+    verify_export,
+    write_export,
+    write_proven,
 )
 
 VIEW_WAIT_SECONDS = 60.0
@@ -63,6 +68,11 @@ def options(command: Any) -> Any:
             ),
             click.option("--position", type=int, help="As of this position (default: head)."),
             click.option(
+                "--proofs",
+                is_flag=True,
+                help="Write a zip of the export and each row's inclusion proof.",
+            ),
+            click.option(
                 "--wait",
                 type=float,
                 default=VIEW_WAIT_SECONDS,
@@ -86,12 +96,7 @@ def write_file(
     path: Path, fmt: Format, columns: Sequence[Column], rows: Iterable[object], header: ExportHeader
 ) -> None:
     with path.open("wb") as out:
-        if fmt is Format.XLSX:
-            write_xlsx(columns, rows, header, out)
-            return
-        chunks = csv_chunks if fmt is Format.CSV else jsonl_chunks
-        for chunk in chunks(columns, rows, header):
-            out.write(chunk)
+        write_export(fmt, columns, rows, header, out)
 
 
 def utc(moment: datetime | None) -> datetime | None:
@@ -118,7 +123,13 @@ def run_export(settings: Settings, kind: str, kwargs: dict[str, Any]) -> None:
             fmt, out = Format(kwargs["fmt"]), kwargs["out"]
             with tqdm(desc=f"export {kind}", unit="row", unit_scale=True) as bar:
                 columns = AUDIT_COLUMNS if kind == "audit" else REGISTER_COLUMNS
-                write_file(out, fmt, columns, counted(rows, bar), header)
+                if kwargs["proofs"]:
+                    with out.open("wb") as file:
+                        write_proven(
+                            ledger, settings, fmt, columns, counted(rows, bar), header, file
+                        )
+                else:
+                    write_file(out, fmt, columns, counted(rows, bar), header)
     except LedgerError as refusal:
         click.echo(f"error: {refusal.message}", err=True)
         sys.exit(1)
@@ -158,3 +169,37 @@ def export_register(settings: Settings, /, **kwargs: Any) -> None:
 def export_audit(settings: Settings, /, **kwargs: Any) -> None:
     """The audit trail: one entry per event, with who, when, why and what changed."""
     run_export(settings, "audit", kwargs)
+
+
+@click.command("verify-export")
+@click.argument("export_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--public-key",
+    "public_key_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The key the export must be signed by (PEM public or private key, or hex).",
+)
+def verify_export_command(export_file: Path, public_key_file: Path | None) -> None:
+    """Check an export written with proofs, offline: every row against its inclusion proof,
+    the proofs against the signed tree head."""
+    try:
+        trusted = None if public_key_file is None else read_public_key(public_key_file)
+        check = verify_export(export_file, trusted)
+    except LedgerError as refusal:
+        click.echo(f"error: {refusal.message}", err=True)
+        sys.exit(2)
+    except UnreadableExport as exc:
+        click.echo(f"cannot check {export_file}: {exc}", err=True)
+        sys.exit(2)
+    report(check)
+
+
+def report(check: ExportCheck) -> None:
+    for line in check.lines:
+        click.echo(line)
+    for problem in check.problems:
+        click.echo(problem, err=True)
+    if not check.ok:
+        click.echo(f"FAILED: {len(check.problems)} problem(s)", err=True)
+        sys.exit(1)
+    click.echo("ok: every row is proven in the signed tree head")

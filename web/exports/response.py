@@ -1,7 +1,8 @@
 """An export as an HTTP response: CSV and JSON Lines stream row by row as they are read;
 XLSX is written to a spooled temporary file first, then streamed with its length.
 
-Every response names the export's position and chain hash in ``X-Ledger-Position`` and
+With proofs, the response is the zip ``proven`` writes (spooled first, then streamed with
+its length). Every response names the export's position and chain hash in ``X-Ledger-Position`` and
 ``X-Ledger-Chain-Hash`` (and when that position was recorded in ``X-Ledger-Recorded-At``).
 """
 
@@ -15,13 +16,17 @@ from typing import IO, Any
 from flask import Response
 from marshmallow import fields, validate
 
+from ledger.application import LedgerApp
+from ledger.config import Settings
 from web.exports.columns import Column
 from web.exports.comma_separated import csv_chunks
 from web.exports.formats import MEDIA_TYPES, Format
 from web.exports.header import ExportHeader
 from web.exports.json_lines import jsonl_chunks
+from web.exports.proven import proven_file_name, write_proven
 from web.exports.workbook import write_xlsx
 
+ZIP = "application/zip"
 SPOOL_BYTES = 8 << 20
 READ_BYTES = 64 * 1024
 HEADERS_DOC = {
@@ -59,6 +64,28 @@ def export_response(
     body = closing(write(columns, primed, header), source)
     mimetype = f"{fmt.media_type}; charset=utf-8"
     return Response(body, content_type=mimetype, headers=headers)
+
+
+def proven_response(
+    app: LedgerApp,
+    settings: Settings,
+    fmt: Format,
+    columns: Sequence[Column],
+    rows: Iterable[object],
+    header: ExportHeader,
+) -> Response:
+    """The export with its proofs, as one zip to download."""
+    headers = ledger_headers(header)
+    headers["Content-Disposition"] = f'attachment; filename="{proven_file_name(fmt, header)}"'
+    spooled: IO[bytes] = SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    try:
+        write_proven(app, settings, fmt, columns, rows, header, spooled)
+    except BaseException:
+        spooled.close()
+        raise
+    headers["Content-Length"] = str(spooled.seek(0, 2))
+    spooled.seek(0)
+    return Response(read_out(spooled), mimetype=ZIP, headers=headers)
 
 
 def ledger_headers(header: ExportHeader) -> dict[str, str]:
@@ -111,6 +138,20 @@ def format_field(**kwargs: Any) -> fields.String:
     )
 
 
+def proofs_field(**kwargs: Any) -> fields.Boolean:
+    """The ``proofs`` query parameter of an export."""
+    return fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": (
+                "true: a zip of the export (unchanged), the signed tree head at its position"
+                " and each row's inclusion proof; check it with `ledger verify-export`"
+            )
+        },
+        **kwargs,
+    )
+
+
 def export_doc() -> dict[str, Any]:
     """The OpenAPI description of an export's 200, for ``Blueprint.doc``."""
     binary = {"schema": {"type": "string", "format": "binary"}}
@@ -119,9 +160,10 @@ def export_doc() -> dict[str, Any]:
             "200": {
                 "description": (
                     "the export; its position and chain hash in the headers and, in CSV"
-                    " and JSON Lines, in the last two columns of every row"
+                    " and JSON Lines, in the last two columns of every row; with proofs,"
+                    " a zip of the export and its proofs"
                 ),
-                "content": dict.fromkeys(MEDIA_TYPES.values(), binary),
+                "content": dict.fromkeys([*MEDIA_TYPES.values(), ZIP], binary),
                 "headers": HEADERS_DOC,
             }
         }
