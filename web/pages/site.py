@@ -30,3 +30,4 @@ def register_pages(app: Flask, settings: Settings) -> None:
     )
     app.jinja_env.filters.update(FILTERS)
     app.register_blueprint(pages)
+    app.register_error_handler(404, errors.not_found)
