@@ -3,14 +3,18 @@ a completed cycle and the current one up to today, nothing in the future."""
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ledger.application import LedgerApp
+from ledger.commands import Context
 from ledger.config import Settings
+from ledger.domain.access import Role
 from ledger.domain.review import Review
 from ledger.periods import parse_period
 from ledger.store.database import DatabaseAddress
@@ -19,7 +23,9 @@ from ledger.store.scratch import create_database, drop_database
 from web.demo import DemoSummary, load_demo
 from web.demo.calendar import CURRENT, CYCLES, PAST, DemoCycle
 from web.demo.organisation import even_weights
+from web.demo.tokens import demo_tokens, read_kept, tokens_path
 
+ADMIN = Context(actor="admin:test")
 CHANGES_IN_FORCE = ("TargetRevised", "TargetAdjusted", "MeasurementCorrected", "MeasurementVoided")
 
 
@@ -164,3 +170,65 @@ def test_a_demo_loaded_on_an_earlier_day_holds_nothing_after_it(own_app: LedgerA
     assert own_app.review_or_none("E1000", f"{CURRENT.cycle_id}-Q1") is None
     assert own_app.review("E1000", PAST.cycle_id).status == "finalized"
     assert summary.today == today
+
+
+def test_each_demo_token_acts_as_the_principal_printed_beside_it(
+    demo: tuple[LedgerApp, DemoSummary], tmp_path: Path
+) -> None:
+    ledger, _ = demo
+    tokens = {token.principal.role: token for token in demo_tokens(ledger, tmp_path)}
+    assert set(tokens) == set(Role)
+    for token in tokens.values():
+        principal = ledger.principal(token.token)
+        assert principal is not None
+        role, printed, acts_as = token.line().split(maxsplit=2)
+        assert (role, printed) == (principal.role.value, token.token)
+        assert acts_as.startswith(f"{principal.actor}")
+    manager = ledger.employee("M103").profile
+    assert tokens[Role.MANAGER].acts_as == (
+        f"manager:M103, {manager.name} (Head of Sales), manager of E1030 and E1031"
+    )
+    employee = ledger.employee("E1030").profile
+    assert tokens[Role.EMPLOYEE].acts_as == (
+        f"employee:E1030, {employee.name} (Sales Executive), reporting to M103"
+    )
+
+
+def test_demo_tokens_are_kept_for_their_owner_only_and_given_again(
+    demo: tuple[LedgerApp, DemoSummary], tmp_path: Path
+) -> None:
+    ledger, _ = demo
+    first = demo_tokens(ledger, tmp_path)
+    assert stat.S_IMODE(tokens_path(tmp_path).stat().st_mode) == 0o600
+    granted = len(ledger.tokens())
+    assert demo_tokens(ledger, tmp_path) == first
+    assert len(ledger.tokens()) == granted
+
+
+def test_a_revoked_demo_token_is_replaced_and_the_replacement_kept(
+    demo: tuple[LedgerApp, DemoSummary], tmp_path: Path
+) -> None:
+    ledger, _ = demo
+    first = {token.principal.role: token.token for token in demo_tokens(ledger, tmp_path)}
+    hr = ledger.principal(first[Role.HR])
+    assert hr is not None
+    ledger.revoke_token(ADMIN, hr.token_id, reason="shown on a shared screen")
+    second = {token.principal.role: token.token for token in demo_tokens(ledger, tmp_path)}
+    assert second[Role.HR] != first[Role.HR]
+    assert ledger.principal(second[Role.HR]) is not None
+    assert {r: t for r, t in second.items() if r is not Role.HR} == {
+        r: t for r, t in first.items() if r is not Role.HR
+    }
+    assert read_kept(tokens_path(tmp_path))["hr"] == second[Role.HR]
+
+
+def test_demo_tokens_kept_for_another_ledger_are_granted_anew(
+    demo: tuple[LedgerApp, DemoSummary], tmp_path: Path
+) -> None:
+    ledger, _ = demo
+    foreign = f"pl_{'0' * 16}_{'0' * 64}"
+    tokens_path(tmp_path).write_text(f"hr        {foreign}  hr:priya\n")
+    tokens = {token.principal.role: token.token for token in demo_tokens(ledger, tmp_path)}
+    assert tokens[Role.HR] != foreign
+    assert ledger.principal(tokens[Role.HR]) is not None
+    assert stat.S_IMODE(tokens_path(tmp_path).stat().st_mode) == 0o600
