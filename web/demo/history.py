@@ -44,8 +44,8 @@ class DemoSummary:
 
 def load_demo(app: LedgerApp, *, seed: int = 2026, today: date | None = None) -> DemoSummary:
     """Build the demo organisation and its history up to ``today`` (default: the real date):
-    nothing effective after it, no review of a period that has not ended. Writes about two
-    thousand events."""
+    nothing effective after it, no review of a period that has not ended. In December 2026
+    that is about 1,100 events."""
     summary = DemoSummary(today or date.today())
     rng = random.Random(seed)
     organisation = register_people(app, rng)
