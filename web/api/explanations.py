@@ -124,9 +124,7 @@ def explanation(query: dict[str, Any], employee_id: str, period: str) -> dict[st
     the points that touches the plan, measurements, cycle policy or review, each with the
     overall score after it.
     """
-    frm = parse_point(query["frm"], "from")
-    to = parse_point(query["to"], "to") if "to" in query else ledger().head_position()
-    return with_from(explain(ledger(), employee_id, period, frm, to).to_dict())
+    return with_from(explanation_document(employee_id, period, query))
 
 
 @resource.route("/employees/<employee_id>/reviews/<period>/revisions/<int:revision>/restate", "GET")
@@ -139,6 +137,14 @@ def restatement(
     """A finalised revision reproduced, beside the same period under later knowledge"""
     found = restate(ledger(), employee_id, period, revision, query.get("position"))
     return with_from(found.to_dict())
+
+
+def explanation_document(employee_id: str, period: str, query: dict[str, Any]) -> dict[str, Any]:
+    """The explanation the API answers and the explain page shows, for the points of an
+    ``ExplainQuery`` (``to`` defaults to the latest position)."""
+    frm = parse_point(query["frm"], "from")
+    to = parse_point(query["to"], "to") if "to" in query else ledger().head_position()
+    return explain(ledger(), employee_id, period, frm, to).to_dict()
 
 
 def with_from(document: dict[str, object]) -> dict[str, Any]:
