@@ -35,7 +35,7 @@ def explain(employee_id: str, period: str) -> str:
         "explanation": None,
     }
     if "from" in request.args:
-        query = query_of(ExplainQuery(), instants=POINTS)
+        query = query_of(ExplainQuery(only=("frm", "to")), instants=POINTS)
         explanation = explanation_document(employee_id, period, query)
         steps = parted(explanation)
         page.update(

@@ -1,5 +1,5 @@
 """The explanation's waterfall as the explain page draws it: the earlier score, one bar per
-step that moved the score, and the later score; the steps that left it as it was, apart."""
+step that moved the scorecard, and the later score; the steps that left it as it was, apart."""
 
 from __future__ import annotations
 
@@ -12,21 +12,20 @@ Step = Mapping[str, Any]
 
 @dataclass(frozen=True)
 class Steps:
-    """An explanation's steps parted into those that moved the score and those that did not."""
+    """An explanation's steps parted into those that moved the scorecard and those that did
+    not, as each step's ``moved`` says."""
 
     moved: tuple[Step, ...]
     unchanged: tuple[Step, ...]
 
 
 def parted(explanation: Mapping[str, Any]) -> Steps:
-    """The explanation's steps, each where the score before and after it puts it."""
-    moved: list[Step] = []
-    unchanged: list[Step] = []
-    score = explanation["from"]["score"]
-    for step in explanation["steps"]:
-        (moved if step["score"] != score else unchanged).append(step)
-        score = step["score"]
-    return Steps(tuple(moved), tuple(unchanged))
+    """The explanation's steps, parted by whether the explanation says each moved it."""
+    steps = explanation["steps"]
+    return Steps(
+        tuple(step for step in steps if step["moved"]),
+        tuple(step for step in steps if not step["moved"]),
+    )
 
 
 def bars(explanation: Mapping[str, Any], moved: Sequence[Step]) -> list[dict[str, Any]]:

@@ -17,13 +17,7 @@ CHART = "document.getElementById('waterfall').chart"
 
 
 def moving(explanation: dict[str, Any]) -> list[dict[str, Any]]:
-    score = explanation["from"]["score"]
-    moved = []
-    for step in explanation["steps"]:
-        if step["score"] != score:
-            moved.append(step)
-        score = step["score"]
-    return moved
+    return [step for step in explanation["steps"] if step["moved"]]
 
 
 def drawn(tab: Tab) -> tuple[list[str], list[list[str]]]:
@@ -70,7 +64,8 @@ def test_the_steps_that_moved_are_listed_and_the_others_counted_and_kept_on_dema
     assert tab.page.locator("#moved-steps [data-score]").all_inner_texts() == [
         step["score"] for step in moved
     ]
-    unchanged = len(explanation["steps"]) - len(moved)
+    unchanged = explanation["steps_unchanged"]
+    assert unchanged == len(explanation["steps"]) - len(moved) > 1
     summary = tab.page.locator("#unchanged-steps summary")
     assert summary.inner_text() == f"and {unchanged} steps that left the score as it was"
     hidden = tab.page.locator("#unchanged-steps-table tbody tr")
@@ -78,6 +73,10 @@ def test_the_steps_that_moved_are_listed_and_the_others_counted_and_kept_on_dema
     assert not hidden.first.is_visible()
     summary.click()
     assert hidden.first.is_visible()
+    left = [step for step in explanation["steps"] if not step["moved"]]
+    periods = tab.page.locator("#unchanged-steps-table [data-period]").all_inner_texts()
+    assert periods == [step["period"] or "—" for step in left]
+    assert f"{reviewed.seat.cycle_id}-Q2" in periods
 
 
 def test_the_differences_per_kpi_are_the_apis(

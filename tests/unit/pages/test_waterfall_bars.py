@@ -8,8 +8,13 @@ from typing import Any
 from web.pages.waterfall import bars, parted
 
 
-def step(position: int, score: str | None) -> dict[str, Any]:
-    return {"position": position, "event_type": "MeasurementRecorded", "score": score}
+def step(position: int, score: str | None, moved: bool = True) -> dict[str, Any]:
+    return {
+        "position": position,
+        "event_type": "MeasurementRecorded",
+        "score": score,
+        "moved": moved,
+    }
 
 
 def explanation(earlier: str | None, later: str | None, *steps: dict[str, Any]) -> dict[str, Any]:
@@ -20,10 +25,9 @@ def explanation(earlier: str | None, later: str | None, *steps: dict[str, Any]) 
     }
 
 
-def test_steps_that_leave_the_score_as_it_was_are_parted_from_those_that_move_it() -> None:
-    found = parted(
-        explanation("96.67", "90.00", step(11, "96.67"), step(12, "102.35"), step(13, "90.00"))
-    )
+def test_steps_are_parted_as_the_explanation_says_each_moved_the_scorecard() -> None:
+    steps = step(11, "96.67", moved=False), step(12, "102.35"), step(13, "90.00")
+    found = parted(explanation("96.67", "90.00", *steps))
     assert [s["position"] for s in found.moved] == [12, 13]
     assert [s["position"] for s in found.unchanged] == [11]
 
@@ -45,8 +49,8 @@ def test_without_steps_the_two_totals_stand_alone() -> None:
     assert [bar["kind"] for bar in bars(given, parted(given).moved)] == ["total", "total"]
 
 
-def test_a_first_score_that_did_not_exist_yet_moves_with_the_first_scored_step() -> None:
-    given = explanation(None, "96.67", step(11, None), step(12, "96.67"))
+def test_a_first_score_that_did_not_exist_yet_floats_from_nothing() -> None:
+    given = explanation(None, "96.67", step(11, None, moved=False), step(12, "96.67"))
     found = parted(given)
     assert [s["position"] for s in found.moved] == [12]
     assert bars(given, found.moved)[1]["from"] is None
