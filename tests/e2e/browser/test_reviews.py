@@ -78,3 +78,20 @@ def test_a_revision_to_reproduce_that_is_not_a_number_is_a_422_page_naming_the_f
     missing = tab.page.goto(f"{tab.origin}{reviewed.review_page}?reproduce=9")
     assert missing is not None
     assert missing.status == 404
+
+
+def test_an_employee_opening_anothers_review_or_explanation_gets_the_403_page(
+    tab_of: Callable[[str], Tab], organisation: Organisation
+) -> None:
+    tab = tab_of("employee")
+    stranger = organisation.stranger_id
+    for path in (
+        f"/people/{stranger}/reviews/FY2026-Q1?reproduce=1",
+        f"/people/{stranger}/scorecards/FY2026-Q1/explain?from=r1&to=r2",
+    ):
+        response = tab.page.goto(f"{tab.origin}{path}")
+        assert response is not None
+        assert response.status == 403
+        text = tab.page.locator("main").inner_text()
+        assert "Not yours to see" in text
+        assert stranger not in text
