@@ -201,3 +201,17 @@ def test_decimals_are_strings_in_responses_and_bounded_in_requests(
     assert not re.fullmatch(text["pattern"], "1e3")
     assert number["maximum"] == 10**15
     assert number["exclusiveMaximum"] is True
+
+
+def test_an_explanation_documents_which_steps_moved_and_the_period_each_concerns(
+    document: dict[str, Any],
+) -> None:
+    schemas = document["components"]["schemas"]
+    step = schemas["StepOut"]
+    assert {"period", "moved", "score_delta"} <= set(step["required"])
+    assert step["properties"]["moved"]["type"] == "boolean"
+    explanation = schemas["ExplanationOut"]
+    assert {"steps", "steps_moved", "steps_unchanged"} <= set(explanation["required"])
+    item = document["paths"]["/api/v1/employees/{employee_id}/scorecards/{period}/explain"]
+    steps = next(p for p in item["get"]["parameters"] if p["name"] == "steps")
+    assert steps["schema"]["enum"] == ["all", "moved"]

@@ -9,9 +9,11 @@ from flask import Flask
 from ledger.config import Settings
 from web.pages import (  # noqa: F401 - each module adds its views to the blueprint
     errors,
+    explanations,
     home,
     layout,
     people,
+    reviews,
     scorecards,
     signing,
 )
