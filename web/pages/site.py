@@ -8,10 +8,13 @@ from flask import Flask
 
 from ledger.config import Settings
 from web.pages import (  # noqa: F401 - each module adds its views to the blueprint
+    directory,
     errors,
+    history,
     home,
     layout,
     people,
+    plans,
     scorecards,
     signing,
 )
