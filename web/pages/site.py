@@ -8,11 +8,14 @@ from flask import Flask
 
 from ledger.config import Settings
 from web.pages import (  # noqa: F401 - each module adds its views to the blueprint
+    directory,
     errors,
     explanations,
+    history,
     home,
     layout,
     people,
+    plans,
     reviews,
     scorecards,
     signing,
