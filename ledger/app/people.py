@@ -47,6 +47,19 @@ class PeopleCommands(LedgerBase):
         employee.leave(effective_date=effective_date, reason=reason, actor=ctx.actor)
         return self.commit(ctx, employee, main=employee)
 
+    @command
+    def erase_employee(
+        self, ctx: Context, employee_id: str, *, reason: str | None, legal_basis: str | None
+    ) -> Written:
+        """Record the erasure; the store destroys the employee's data key in the same
+        transaction, and this process forgets the key and every state holding their data."""
+        employee = self.employee(employee_id)
+        self.check_version(ctx, employee)
+        employee.erase(reason=reason, legal_basis=legal_basis, actor=ctx.actor)
+        written = self.commit(ctx, employee, main=employee)
+        self.keyring.forget(employee_id)
+        return written
+
     def has_employee(self, employee_id: str) -> bool:
         label = f"employee {employee_id}"
         return self.find(Employee, Employee.create_id(employee_id), label) is not None
