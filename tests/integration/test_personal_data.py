@@ -89,7 +89,10 @@ def test_an_erased_person_reads_as_erased_and_nothing_more_personal_is_recorded(
         app.erase_employee(HR, story.seat.employee_id, reason="again", legal_basis="again")
     with pytest.raises(RuleViolated, match="erased"):
         app.correct_measurement(
-            HR, f"{story.seat.employee_id}:{story.seat.cycle_id}:1", value=Decimal(1), reason="late note"
+            HR,
+            f"{story.seat.employee_id}:{story.seat.cycle_id}:1",
+            value=Decimal(1),
+            reason="late note",
         )
 
 
