@@ -10,6 +10,7 @@ from pathlib import Path
 DEFAULT_DATA_DIR = Path("var")
 EMBEDDED_SIGNING_KEY = "signing-key.pem"
 EMBEDDED_ANCHORS = "anchors"
+EMBEDDED_MASTER_KEY = "master-key"
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,11 @@ class Settings:
     """How long a read asked for a position the ledger has not reached waits for it."""
     session_secret: str | None = None
     """Signs the pages' session cookies; None: a new secret per process (sessions end with it)."""
+    master_key: Path | None = None
+    """The file of the master key wrapping the employees' data keys (None: personal fields
+    are stored in clear, and a ledger that seals them already refuses to open)."""
+    retention_days: int | None = None
+    """How long after leaving an employee's personal data is kept (None: no period)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -56,6 +62,8 @@ class Settings:
             lock_timeout_seconds=int(env.get("LEDGER_LOCK_TIMEOUT") or cls.lock_timeout_seconds),
             read_wait_seconds=float(env.get("LEDGER_READ_WAIT_SECONDS") or cls.read_wait_seconds),
             session_secret=env.get("LEDGER_SESSION_SECRET") or None,
+            master_key=master_key_path(env.get("LEDGER_MASTER_KEY"), database_url, data_dir),
+            retention_days=retention(env.get("LEDGER_RETENTION_DAYS")),
         )
 
 
@@ -73,6 +81,19 @@ def anchor_dir_path(named: str | None, database_url: str | None, data_dir: Path)
     if named:
         return Path(named)
     return data_dir / EMBEDDED_ANCHORS if database_url is None else None
+
+
+def master_key_path(named: str | None, database_url: str | None, data_dir: Path) -> Path | None:
+    """The key file named; else, for the embedded default, one beside its signing key
+    (created on first start); else none."""
+    if named:
+        return Path(named)
+    return data_dir / EMBEDDED_MASTER_KEY if database_url is None else None
+
+
+def retention(days: str | None) -> int | None:
+    """``LEDGER_RETENTION_DAYS``: whole days after leaving, or None when unset."""
+    return int(days) if days else None
 
 
 def test_database_url() -> str | None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
+from ledger.store.sealing import SealedAsDict
 from ledger.values import Aggregation, Direction, RatingBand, TargetSpec
 
 
@@ -78,5 +79,5 @@ def ledger_transcodings() -> list[Transcoding]:
 
 
 def register_ledger_transcodings(transcoder: JSONTranscoder) -> None:
-    for transcoding in ledger_transcodings():
+    for transcoding in [*ledger_transcodings(), SealedAsDict()]:
         transcoder.register(transcoding)

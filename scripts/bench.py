@@ -9,6 +9,7 @@ figure stands beside a ceiling measured on the same database in the same run.
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from ledger.application import LedgerApp
 from ledger.config import Settings
 from ledger.store.database import DatabaseAddress
+from ledger.store.master_key import generate_master_key_file
 from ledger.store.provision import init_schema
 from ledger.store.scratch import create_database, drop_database, scratch_server
 from scripts.bench_core import core_rows
@@ -167,8 +169,11 @@ def main() -> None:
         help="which parts: core, http, views, imports, exports, pages",
     )
     args = parser.parse_args()
-    settings = Settings(pool_size=2, max_overflow=2)
     with tempfile.TemporaryDirectory() as folder:
+        key = Path(folder) / "master-key"
+        generate_master_key_file(key)
+        os.environ["LEDGER_MASTER_KEY"] = str(key)
+        settings = Settings(pool_size=2, max_overflow=2, master_key=key)
         server = scratch_server(Path(folder))
         address = create_database(server, "ledger_bench")
         try:

@@ -10,10 +10,12 @@ clock every process of the machine shares).
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from ledger.application import LedgerApp
 from ledger.config import Settings
@@ -40,9 +42,18 @@ def write(app: LedgerApp, employee_ids: list[str], rate: int, seconds: int) -> l
     return saved
 
 
+def named_master_key() -> Path | None:
+    """The master key the benchmark names for its processes, if any."""
+    named = os.environ.get("LEDGER_MASTER_KEY")
+    return Path(named) if named else None
+
+
 def main() -> None:
     url, rate, seconds, employees = sys.argv[1:5]
-    app = LedgerApp(DatabaseAddress.from_url(url), Settings(pool_size=2, max_overflow=2))
+    app = LedgerApp(
+        DatabaseAddress.from_url(url),
+        Settings(pool_size=2, max_overflow=2, master_key=named_master_key()),
+    )
     try:
         saved = write(app, employees.split(","), int(rate), int(seconds))
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -12,6 +13,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import psycopg
 
@@ -190,10 +192,19 @@ def peak_rebuild_memory_mb(address: DatabaseAddress) -> float:
     return float(child.stdout.strip().splitlines()[-1])
 
 
+def named_master_key() -> Path | None:
+    """The master key the benchmark names for its processes, if any."""
+    named = os.environ.get("LEDGER_MASTER_KEY")
+    return Path(named) if named else None
+
+
 def main() -> None:
     """In a child process: rebuild all views of the ledger at the URL together; print peak MB."""
     url = sys.argv[1]
-    app = LedgerApp(DatabaseAddress.from_url(url), Settings(pool_size=2, max_overflow=2))
+    app = LedgerApp(
+        DatabaseAddress.from_url(url),
+        Settings(pool_size=2, max_overflow=2, master_key=named_master_key()),
+    )
     try:
         rebuild_views(app, all_views(app), page_size=PAGE)
     finally:

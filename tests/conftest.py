@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from ledger.application import LedgerApp
 from ledger.config import Settings
 from ledger.store.database import DatabaseAddress
+from ledger.store.master_key import generate_master_key_file
 from ledger.store.provision import init_schema
 from ledger.store.scratch import create_database, drop_database, scratch_server
 
@@ -18,8 +21,24 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> DatabaseAddress:
 
 
 @pytest.fixture(scope="session")
-def settings() -> Settings:
-    return Settings(pool_size=2, max_overflow=4, lock_timeout_seconds=10)
+def master_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The session's master key; the ``ledger`` processes the tests start name it too."""
+    path = tmp_path_factory.mktemp("keys") / "master-key"
+    generate_master_key_file(path)
+    before = os.environ.get("LEDGER_MASTER_KEY")
+    os.environ["LEDGER_MASTER_KEY"] = str(path)
+    yield path
+    if before is None:
+        del os.environ["LEDGER_MASTER_KEY"]
+    else:
+        os.environ["LEDGER_MASTER_KEY"] = before
+
+
+@pytest.fixture(scope="session")
+def settings(master_key_file: Path) -> Settings:
+    return Settings(
+        pool_size=2, max_overflow=4, lock_timeout_seconds=10, master_key=master_key_file
+    )
 
 
 @pytest.fixture(scope="session")

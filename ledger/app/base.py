@@ -11,7 +11,7 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 from eventsourcing.utils import Environment, EnvType
 
 from ledger.app.loading import Loader, pick
@@ -26,6 +26,7 @@ from ledger.errors import (
     StaleVersion,
 )
 from ledger.store.catchup import CatchUp
+from ledger.store.data_keys import DataKeys
 from ledger.store.database import (
     APPLICATION_NAME,
     EVENTS_TABLE,
@@ -35,8 +36,11 @@ from ledger.store.database import (
 )
 from ledger.store.faults import STORE_FAULTS
 from ledger.store.feed import ChangeFeed
+from ledger.store.keyring import KeyRing
+from ledger.store.master_key import MasterKey, load_master_key
 from ledger.store.recorder import IdempotencyClaim, LedgerRecorder
 from ledger.store.records import LedgerRecords
+from ledger.store.sealing import SealingMapper
 from ledger.store.tree import MerkleTree
 from ledger.transcodings import register_ledger_transcodings
 
@@ -82,9 +86,18 @@ class LedgerBase(Application[UUID]):
     name = APPLICATION_NAME
 
     def __init__(self, address: DatabaseAddress, settings: Settings) -> None:
+        """Raises MasterKeyError, before anything is read or written, when the master key is
+        missing, unreadable or not this ledger's."""
+        master = load_master_key(settings.master_key) if settings.master_key else None
         super().__init__(env=library_env(address, settings, create_table=False))
         recorder = self.recorder
         assert isinstance(recorder, LedgerRecorder)
+        keys = DataKeys(recorder.datastore, EVENTS_TABLE)
+        try:
+            keys.check_master(master)
+        except Exception:
+            super().close()
+            raise
         self.records = LedgerRecords(recorder.datastore, EVENTS_TABLE)
         self.tree = MerkleTree(recorder.datastore, EVENTS_TABLE)
         snapshots = self.factory.event_store(
@@ -93,9 +106,26 @@ class LedgerBase(Application[UUID]):
         catch_up = CatchUp(recorder.datastore, EVENTS_TABLE)
         schema = recorder.datastore.schema
         feed = ChangeFeed(address.conninfo(), schema, EVENTS_TABLE, recorder.channel_name)
+        self.keyring = KeyRing(keys, master, feed)
+        self.sealing_mapper.attach(self.keyring)
         self.loader = Loader(
             self.repository, self.mapper, snapshots, catch_up, feed, settings.aggregate_cache_size
         )
+        self.loader.watch(self.keyring)
+
+    @property
+    def sealing_mapper(self) -> SealingMapper:
+        mapper = self.mapper
+        assert isinstance(mapper, SealingMapper)
+        return mapper
+
+    @property
+    def master_key(self) -> MasterKey | None:
+        return self.keyring.master
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """The library's mapper, sealing personal fields (see ``ledger.store.sealing``)."""
+        return SealingMapper(self.construct_transcoder())
 
     def close(self) -> None:
         recorder = self.recorder

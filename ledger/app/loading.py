@@ -28,6 +28,8 @@ from ledger.app.states import Known, LatestStates
 from ledger.errors import NotFound
 from ledger.store.catchup import CatchUp
 from ledger.store.feed import ChangeFeed
+from ledger.store.keyring import KeyRing
+from ledger.store.sealing import SnapshotErased
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -58,6 +60,12 @@ class Loader:
         self._catch_up = catch_up
         self.feed = feed
         self.states = LatestStates(cache_size)
+        self._keyring: KeyRing | None = None
+
+    def watch(self, keyring: KeyRing) -> None:
+        """Drop the states holding an employee's personal data once their key is destroyed."""
+        self._keyring = keyring
+        keyring.on_destroyed(self.states.forget_employee)
 
     def latest(
         self, aggregate_ids: Sequence[UUID], *, fresh: bool = False
@@ -70,6 +78,7 @@ class Loader:
         """
         self.feed.start()
         checked_at = self.feed.position()
+        self._check_keys(aggregate_ids)
         known = {i: self.states.get(i) for i in aggregate_ids}
         unsure = {
             i: k.aggregate.version
@@ -86,6 +95,15 @@ class Loader:
             if state is not None:
                 found[aggregate_id] = state.aggregate
         return found
+
+    def _check_keys(self, aggregate_ids: Sequence[UUID]) -> None:
+        if self._keyring is None:
+            return
+        for aggregate_id in aggregate_ids:
+            known = self.states.get(aggregate_id)
+            employee_id = getattr(known.aggregate, "employee_id", None) if known else None
+            if isinstance(employee_id, str):
+                self._keyring.check(employee_id)
 
     def _current(self, known: Known) -> bool:
         checked_at = known.checked_at
@@ -122,7 +140,10 @@ class Loader:
         return self.states.offer(Known(aggregate, known.snapshot_version, checked_at))
 
     def _cold(self, aggregate_id: UUID, checked_at: int | None) -> Known | None:
-        snapshots = list(self.snapshots.get(aggregate_id, desc=True, limit=1))
+        try:
+            snapshots = list(self.snapshots.get(aggregate_id, desc=True, limit=1))
+        except SnapshotErased:
+            snapshots = []
         after = snapshots[0].originator_version if snapshots else None
         events: list[DomainEventProtocol[UUID]] = [
             *snapshots,

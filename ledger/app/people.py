@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from ledger.app.base import LedgerBase, command
 from ledger.commands import Context, Written
 from ledger.domain.cycle import ReviewCycle
 from ledger.domain.employee import Employee, Profile
 from ledger.values import RatingBand
+
+LEFT_TOPIC = "ledger:Employee.Left"
 
 
 class PeopleCommands(LedgerBase):
@@ -46,6 +49,30 @@ class PeopleCommands(LedgerBase):
         self.check_version(ctx, employee)
         employee.leave(effective_date=effective_date, reason=reason, actor=ctx.actor)
         return self.commit(ctx, employee, main=employee)
+
+    @command
+    def erase_employee(
+        self, ctx: Context, employee_id: str, *, reason: str | None, legal_basis: str | None
+    ) -> Written:
+        """Record the erasure; the store destroys the employee's data key in the same
+        transaction, and this process forgets the key and every state holding their data."""
+        employee = self.employee(employee_id)
+        self.check_version(ctx, employee)
+        employee.erase(reason=reason, legal_basis=legal_basis, actor=ctx.actor)
+        written = self.commit(ctx, employee, main=employee)
+        self.keyring.forget(employee_id)
+        return written
+
+    def erasures_due(self, today: date, retention_days: int) -> list[tuple[str, date]]:
+        """The employees who left more than ``retention_days`` before ``today`` and are not
+        erased yet, with the day they left, in that order."""
+        cutoff = today - timedelta(days=retention_days)
+        due: list[tuple[str, date]] = []
+        for stored in self.records.events_of_topic(LEFT_TOPIC):
+            employee = self.read(Employee, UUID(str(stored.originator_id)), "employee")
+            if not employee.erased and employee.left_on is not None and employee.left_on < cutoff:
+                due.append((employee.employee_id, employee.left_on))
+        return sorted(due, key=lambda item: (item[1], item[0]))
 
     def has_employee(self, employee_id: str) -> bool:
         label = f"employee {employee_id}"

@@ -64,3 +64,10 @@ class LatestStates:
             while len(self._known) > self._maxsize:
                 self._known.popitem(last=False)
             return known
+
+    def forget_employee(self, employee_id: str) -> None:
+        """Drop every state of an aggregate about ``employee_id``."""
+        with self._lock:
+            for aggregate_id, known in list(self._known.items()):
+                if getattr(known.aggregate, "employee_id", None) == employee_id:
+                    del self._known[aggregate_id]

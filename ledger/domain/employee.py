@@ -10,6 +10,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from ledger.domain.checks import check_actor, check_date, check_text, require_reason
+from ledger.domain.personal import ERASED
 from ledger.domain.topics import explicit_topics
 from ledger.errors import InvalidInput, RuleViolated
 from ledger.ids import check_key, employee_uuid
@@ -74,6 +75,21 @@ class Employee(Aggregate):
             employee.left_on = self.effective_date
             employee.leaving_reason = self.reason
 
+    class Erased(Event):
+        """The employee's data key is destroyed with this event: their name and every free
+        text about them read as erased from then on. The reason and legal basis stay in
+        clear, so the erasure itself remains accountable."""
+
+        employee_id: str
+        reason: str
+        legal_basis: str
+
+        def apply(self, employee: Employee) -> None:
+            employee.erased = True
+            employee.profile = replace(employee.profile, name=ERASED)
+            if employee.leaving_reason is not None:
+                employee.leaving_reason = ERASED
+
     @staticmethod
     def create_id(employee_id: str) -> UUID:
         return employee_uuid(employee_id)
@@ -85,6 +101,7 @@ class Employee(Aggregate):
         self.profile = Profile(name, department, role, manager_id)
         self.left_on: date | None = None
         self.leaving_reason: str | None = None
+        self.erased = False
 
     @classmethod
     def register(cls, employee_id: str, profile: Profile, *, actor: str) -> Employee:
@@ -114,6 +131,7 @@ class Employee(Aggregate):
         values or a missing reason.
         """
         actor = check_actor(actor)
+        self.check_not_erased()
         self.check_not_left()
         profile = profile.checked(self.employee_id)
         check_date(effective_date, "effective_date")
@@ -136,6 +154,7 @@ class Employee(Aggregate):
     def leave(self, *, effective_date: date, reason: str | None, actor: str) -> None:
         """Raises RuleViolated when the employee has left already, InvalidInput without a reason."""
         actor = check_actor(actor)
+        self.check_not_erased()
         self.check_not_left()
         self.trigger_event(
             self.Left,
@@ -143,6 +162,27 @@ class Employee(Aggregate):
             reason=require_reason(reason),
             actor=actor,
         )
+
+    def erase(self, *, reason: str | None, legal_basis: str | None, actor: str) -> None:
+        """Raises RuleViolated when erased already, InvalidInput without a reason or a legal
+        basis."""
+        actor = check_actor(actor)
+        if self.erased:
+            raise RuleViolated(
+                f"the personal data of employee {self.employee_id} is erased already"
+            )
+        basis = check_text(legal_basis or "", "legal_basis")
+        self.trigger_event(
+            self.Erased,
+            employee_id=self.employee_id,
+            reason=require_reason(reason),
+            legal_basis=basis,
+            actor=actor,
+        )
+
+    def check_not_erased(self) -> None:
+        if self.erased:
+            raise RuleViolated(f"the personal data of employee {self.employee_id} was erased")
 
     def check_not_left(self) -> None:
         if self.left_on is not None:

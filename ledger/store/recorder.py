@@ -25,6 +25,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
+from ledger.store.key_schema import key_statements
 from ledger.store.schema import append_function_name, ledger_statements
 from ledger.store.writer import WriteConnection
 
@@ -57,6 +58,7 @@ class LedgerRecorder(PostgresApplicationRecorder):
                 events_table_name,
             )
         )
+        self.sql_create_statements.extend(key_statements(self.datastore.schema, events_table_name))
         # Composed once into a plain string, so psycopg's query cache can keep it prepared.
         self.append_statement = (
             SQL(

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import InterfaceError, OperationalError
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
@@ -77,9 +77,24 @@ class LedgerRecords:
             "SELECT originator_id, max(originator_version) AS version FROM {schema}.{events}"
             " WHERE originator_id = ANY(%s) AND notification_id <= %s GROUP BY originator_id"
         ).format(**names)
+        self._of_topic = SQL(
+            "SELECT originator_id, originator_version, topic, state FROM {schema}.{events}"
+            " WHERE topic = %s ORDER BY notification_id"
+        ).format(**names)
         self._claim = SQL(
             "SELECT key, request_hash, result, position FROM {schema}.{keys} WHERE key = %s"
         ).format(**names)
+
+    def events_of_topic(self, topic: str) -> list[StoredEvent]:
+        """Every stored event of one topic, in position order."""
+        with self.datastore.transaction(commit=False) as curs:
+            rows = curs.execute(self._of_topic, (topic,)).fetchall()
+        return [
+            StoredEvent(
+                row["originator_id"], row["originator_version"], row["topic"], bytes(row["state"])
+            )
+            for row in rows
+        ]
 
     def head(self) -> ChainHead:
         with self.datastore.transaction(commit=False) as curs:

@@ -13,12 +13,14 @@ from psycopg.rows import DictRow
 from ledger.domain.cycle import ReviewCycle
 from ledger.domain.employee import Employee
 from ledger.domain.measurements import MeasurementLog
+from ledger.domain.personal import PERSONAL_FIELDS
 from ledger.domain.plan import Plan
 from ledger.domain.review import Review
 from ledger.imports.provenance import provenance_of
 from projections.view import LIVE, PositionedEvent, Statement, TableNames, View
 from projections.views.changes import Described, Lookup, Measured, describe, owner_of
 from projections.views.documents import Json, changes_text, compact
+from projections.views.erasure import PersonalColumns, erase_rows, erased_in
 from projections.views.history import History
 from projections.views.ids import cycle_id_of, plan_id
 from projections.views.states import DEFAULT_CAPACITY, AggregateStates
@@ -146,9 +148,31 @@ def measured_before(
     }
 
 
+def _types(topics: Iterable[str]) -> str:
+    return ", ".join(f"'{event_type(topic)}'" for topic in topics)
+
+
+AUDIT_PERSONAL = (
+    PersonalColumns(
+        AUDIT_TRAIL.name,
+        key=("position",),
+        texts=("reason",),
+        json={"changes": frozenset({"description", "note", "comments"})},
+        kept=f"event_type NOT IN ({_types(PERSONAL_FIELDS)})",
+    ),
+    PersonalColumns(
+        AUDIT_TRAIL.name,
+        key=("position",),
+        json={"changes": frozenset({"name"})},
+        kept=f"event_type NOT IN ({_types(t for t in PERSONAL_FIELDS if 'Employee.' in t)})",
+    ),
+)
+"""The trail's personal texts: the sealed events' reasons and texts, employees' names."""
+
+
 class AuditTrailView(View):
     name = "audit_trail"
-    version = 2
+    version = 3
     tables = (AUDIT_TRAIL.name,)
     topics = ()
 
@@ -182,3 +206,7 @@ class AuditTrailView(View):
                 states.advance(event)
         append(cursor, AUDIT_TRAIL, tables, rows)
         self.states.keep(states)
+        for employee_id in erased_in(page):
+            for columns in AUDIT_PERSONAL:
+                erase_rows(cursor, tables, columns, employee_id)
+            self.states.clear()

@@ -20,6 +20,7 @@ from ledger.domain.access import AccessToken, TokenDirectory
 from ledger.domain.cycle import ReviewCycle
 from ledger.domain.employee import Employee
 from ledger.domain.measurements import MeasurementLog
+from ledger.domain.personal import ERASED
 from ledger.domain.plan import Plan
 from ledger.domain.review import Review
 from ledger.ids import parse_measurement_id
@@ -66,11 +67,12 @@ def removed(fields: Mapping[str, object]) -> Changes:
 
 
 def differences(before: Mapping[str, object], after: Mapping[str, object]) -> Changes:
-    """The fields of ``after`` whose value differs from ``before``'s."""
+    """The fields of ``after`` whose value differs from ``before``'s (an erased text always
+    does: both sides were texts once, and an erased change reads as one)."""
     return {
         name: change(before.get(name), value)
         for name, value in after.items()
-        if before.get(name) != value
+        if before.get(name) != value or value == ERASED
     }
 
 

@@ -12,6 +12,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 
 from ledger.domain.employee import Employee
+from ledger.domain.personal import ERASED
 from projections.view import PositionedEvent, Statement, TableNames, View
 from projections.views.tables import Column, Index, Table, rows_where, upsert
 from projections.views.topics import topics_of
@@ -78,6 +79,10 @@ def applied(record: EmployeeRecord | None, event: PositionedEvent) -> EmployeeRe
         case Employee.Left() as left:
             assert record is not None
             return replace(record, left_on=left.effective_date, leaving_reason=left.reason, **stamp)
+        case Employee.Erased():
+            assert record is not None
+            reason = None if record.leaving_reason is None else ERASED
+            return replace(record, name=ERASED, leaving_reason=reason, **stamp)
     raise TypeError(f"not an event of an employee: {event.topic}")
 
 
@@ -92,7 +97,7 @@ def current(
 
 class EmployeesView(View):
     name = "employees"
-    version = 1
+    version = 2
     tables = (EMPLOYEES.name,)
     topics = topics_of(Employee)
 

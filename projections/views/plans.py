@@ -9,6 +9,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 
 from ledger.domain.definitions import Kpi, Kra
+from ledger.domain.personal import ERASURE_TOPIC
 from ledger.domain.plan import Plan
 from ledger.periods import QUARTERS, Period
 from ledger.scoring import target_in_force
@@ -16,6 +17,7 @@ from ledger.scoring.aggregates import kpi_plan
 from ledger.values import TargetSpec
 from projections.view import PositionedEvent, Statement, TableNames, View
 from projections.views.documents import Json, dumps, plain
+from projections.views.erasure import PersonalColumns, erase_rows, erased_in
 from projections.views.history import History
 from projections.views.states import DEFAULT_CAPACITY, AggregateStates
 from projections.views.tables import Column, Index, Table, upsert
@@ -96,11 +98,16 @@ def plan_row(plan: Plan, position: int) -> tuple[object, ...]:
     )
 
 
+PLANS_PERSONAL = PersonalColumns(
+    PLANS.name, key=("employee_id", "cycle_id"), json={"kras": frozenset({"description"})}
+)
+
+
 class PlansView(View):
     name = "plans"
-    version = 1
+    version = 2
     tables = (PLANS.name,)
-    topics = topics_of(Plan)
+    topics = (*topics_of(Plan), ERASURE_TOPIC)
 
     def __init__(self, history: History, capacity: int = DEFAULT_CAPACITY) -> None:
         self.states = AggregateStates(history, capacity)
@@ -109,6 +116,17 @@ class PlansView(View):
         return PLANS.ddl(tables)
 
     def apply(
+        self, cursor: Cursor[DictRow], page: Sequence[PositionedEvent], tables: TableNames
+    ) -> None:
+        erased = erased_in(page)
+        page = [event for event in page if event.topic != ERASURE_TOPIC]
+        if page:
+            self._upsert(cursor, page, tables)
+        for employee_id in erased:
+            erase_rows(cursor, tables, PLANS_PERSONAL, employee_id)
+            self.states.clear()
+
+    def _upsert(
         self, cursor: Cursor[DictRow], page: Sequence[PositionedEvent], tables: TableNames
     ) -> None:
         states = self.states.page(cursor, page)

@@ -16,6 +16,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 
 from ledger.domain.definitions import SPEC_FIELDS, Kpi
+from ledger.domain.personal import ERASURE_TOPIC
 from ledger.domain.plan import Plan
 from ledger.periods import QUARTERS, Period
 from ledger.scoring import target_in_force
@@ -23,6 +24,7 @@ from ledger.scoring.aggregates import kpi_plan
 from ledger.values import TargetSpec
 from projections.view import PositionedEvent, Statement, TableNames, View
 from projections.views.changes import in_force
+from projections.views.erasure import PersonalColumns, erase_rows, erased_in
 from projections.views.history import History
 from projections.views.states import DEFAULT_CAPACITY, AggregateStates
 from projections.views.tables import Column, Index, Table, append
@@ -141,11 +143,16 @@ def register_row(
     )
 
 
+REGISTER_PERSONAL = PersonalColumns(
+    TARGET_REVISIONS.name, key=("position", "kpi_id"), texts=("reason",)
+)
+
+
 class TargetRevisionsView(View):
     name = "target_revisions"
-    version = 1
+    version = 2
     tables = (TARGET_REVISIONS.name,)
-    topics = topics_of(Plan)
+    topics = (*topics_of(Plan), ERASURE_TOPIC)
 
     def __init__(self, history: History, capacity: int = DEFAULT_CAPACITY) -> None:
         self.states = AggregateStates(history, capacity)
@@ -154,6 +161,17 @@ class TargetRevisionsView(View):
         return TARGET_REVISIONS.ddl(tables)
 
     def apply(
+        self, cursor: Cursor[DictRow], page: Sequence[PositionedEvent], tables: TableNames
+    ) -> None:
+        erased = erased_in(page)
+        page = [event for event in page if event.topic != ERASURE_TOPIC]
+        if page:
+            self._append(cursor, page, tables)
+        for employee_id in erased:
+            erase_rows(cursor, tables, REGISTER_PERSONAL, employee_id)
+            self.states.clear()
+
+    def _append(
         self, cursor: Cursor[DictRow], page: Sequence[PositionedEvent], tables: TableNames
     ) -> None:
         states = self.states.page(cursor, page)

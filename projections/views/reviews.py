@@ -11,9 +11,11 @@ from uuid import UUID
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
+from ledger.domain.personal import ERASURE_TOPIC
 from ledger.domain.review import Review
 from projections.view import PositionedEvent, Statement, TableNames, View
 from projections.views.documents import Json, dumps, instant, plain
+from projections.views.erasure import PersonalColumns, erase_rows, erased_in
 from projections.views.tables import Column, Index, Table, rows_where, upsert
 from projections.views.topics import topics_of
 
@@ -146,11 +148,18 @@ def _documents(row: DictRow) -> list[Revision]:
     return documents
 
 
+REVIEWS_PERSONAL = PersonalColumns(
+    REVIEWS.name,
+    key=("employee_id", "period"),
+    json={"revisions": frozenset({"comments", "calibration_reason", "reopen_reason"})},
+)
+
+
 class ReviewsView(View):
     name = "reviews"
-    version = 1
+    version = 2
     tables = (REVIEWS.name,)
-    topics = topics_of(Review)
+    topics = (*topics_of(Review), ERASURE_TOPIC)
 
     def ddl(self, tables: TableNames) -> Sequence[Statement]:
         return REVIEWS.ddl(tables)
@@ -158,7 +167,11 @@ class ReviewsView(View):
     def apply(
         self, cursor: Cursor[DictRow], page: Sequence[PositionedEvent], tables: TableNames
     ) -> None:
+        erased = erased_in(page)
+        page = [event for event in page if event.topic != ERASURE_TOPIC]
         records = current(cursor, tables, page)
         for event in page:
             records[event.originator_id] = applied(records.get(event.originator_id), event)
         upsert(cursor, REVIEWS, tables, [record.row() for record in records.values()])
+        for employee_id in erased:
+            erase_rows(cursor, tables, REVIEWS_PERSONAL, employee_id)

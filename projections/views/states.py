@@ -46,6 +46,7 @@ class AggregateStates:
         self.capacity = capacity
         self._kept: OrderedDict[UUID, Tracked] = OrderedDict()
         self._weight = 0
+        self._packed_capacity = packed_capacity
         self._packed = PackedStates(packed_capacity)
 
     @property
@@ -68,6 +69,12 @@ class AggregateStates:
             aggregate_id, evicted = self._kept.popitem(last=False)
             self._weight -= evicted.weight
             self._packed.put(aggregate_id, evicted)
+
+    def clear(self) -> None:
+        """Forget every state (after an erasure: some held the erased person's texts)."""
+        self._kept.clear()
+        self._weight = 0
+        self._packed = PackedStates(self._packed_capacity)
 
     def shrink(self, capacity: int) -> None:
         """Keep at most ``capacity`` events' worth from now on; forget the least recent."""

@@ -35,6 +35,14 @@ class LeavingSchema(ReasonRequiredSchema):
     effective_date = fields.Date(required=True)
 
 
+class ErasureSchema(ReasonRequiredSchema):
+    legal_basis = short_text(
+        required=True,
+        blank=False,
+        metadata={"description": "the law that requires the erasure, e.g. GDPR Art. 17(1)(a)"},
+    )
+
+
 class EmployeeSchema(Schema):
     employee_id = fields.String(required=True)
     name = fields.String(required=True)
@@ -42,6 +50,7 @@ class EmployeeSchema(Schema):
     role = fields.String(required=True)
     manager_id = fields.String(allow_none=True, required=True)
     left_on = fields.Date(allow_none=True, required=True)
+    erased = fields.Boolean(required=True)
     version = fields.Integer(required=True)
 
 
@@ -73,6 +82,15 @@ def record_leaving(body: dict[str, Any], employee_id: str) -> Answer:
     return answer(ledger().record_leaving(context(), employee_id, **body))
 
 
+@resource.write("/employees/<employee_id>/erasure", "POST")
+@requires(Action.ORGANISE)
+@resource.arguments(ErasureSchema)
+@resource.response(200, WrittenSchema)
+def erase_employee(body: dict[str, Any], employee_id: str) -> Answer:
+    """Erase an employee's personal data (their data key is destroyed; history stays)"""
+    return answer(ledger().erase_employee(context(), employee_id, **body))
+
+
 def register_or_change(
     ledger: LedgerApp, ctx: Context, employee_id: str, body: dict[str, Any]
 ) -> Written:
@@ -94,5 +112,6 @@ def employee_view(employee: Employee) -> dict[str, Any]:
         "role": employee.profile.role,
         "manager_id": employee.profile.manager_id,
         "left_on": left_on,
+        "erased": employee.erased,
         "version": employee.version,
     }

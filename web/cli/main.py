@@ -18,6 +18,7 @@ from ledger.store.provision import database_address, init_schema
 from projections import init_projections
 from web.cli.audit import export, verify_digest_command
 from web.cli.audit import register as register_audit_commands
+from web.cli.erasure import register as register_erasure_commands
 from web.cli.exports import export_audit, export_register, verify_export_command
 from web.cli.imports import import_file
 from web.cli.projections import projections
@@ -165,5 +166,6 @@ main.add_command(serve)
 main.add_command(import_file)
 main.add_command(verify_export_command)
 register_audit_commands(main)
+register_erasure_commands(main)
 export.add_command(export_register)
 export.add_command(export_audit)

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
+from pathlib import Path
 from threading import Event
 
 from ledger.application import LedgerApp
@@ -16,6 +18,12 @@ from ledger.config import Settings
 from ledger.store.database import DatabaseAddress
 from projections import RunnerOptions, run_worker
 from tests.integration.projections.event_log import EventLog
+
+
+def master_key() -> Path | None:
+    """The session's master key, which the test process names in the environment."""
+    named = os.environ.get("LEDGER_MASTER_KEY")
+    return Path(named) if named else None
 
 
 def main(argv: list[str]) -> int:
@@ -30,7 +38,9 @@ def main(argv: list[str]) -> int:
     options = RunnerOptions(
         page_size=args.page_size, poll_interval=0.2, leadership_poll=0.05, reconnect_delay=0.1
     )
-    app = LedgerApp(DatabaseAddress.from_url(args.conninfo), Settings(pool_size=1))
+    app = LedgerApp(
+        DatabaseAddress.from_url(args.conninfo), Settings(pool_size=1, master_key=master_key())
+    )
     try:
         outcomes = run_worker(app, [EventLog(delay=args.delay)], stop, options)
     finally:
