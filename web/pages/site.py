@@ -8,6 +8,7 @@ from flask import Flask
 
 from ledger.config import Settings
 from web.pages import (  # noqa: F401 - each module adds its views to the blueprint
+    audit,
     errors,
     home,
     layout,
