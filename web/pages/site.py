@@ -12,7 +12,9 @@ from web.pages import (  # noqa: F401 - each module adds its views to the bluepr
     errors,
     home,
     layout,
+    ledger_view,
     people,
+    projections_view,
     scorecards,
     signing,
 )
