@@ -11,6 +11,7 @@ from web.pages import (  # noqa: F401 - each module adds its views to the bluepr
     audit,
     errors,
     home,
+    imports_view,
     layout,
     ledger_view,
     people,
