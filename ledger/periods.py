@@ -6,6 +6,7 @@ import re
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from ledger.errors import InvalidInput
 from ledger.ids import KEY_PATTERN, KEY_RULE
@@ -30,6 +31,12 @@ class Period:
     @property
     def is_whole_cycle(self) -> bool:
         return self.quarter is None
+
+
+@lru_cache(maxsize=1 << 12)
+def quarter_id(cycle_id: str, quarter: int) -> str:
+    """``FY2026``, 3 -> ``FY2026-Q3`` (kept: the audit trail names one per measurement)."""
+    return Period(cycle_id, quarter).id
 
 
 def parse_period(period_id: str, cycle_id: str | None = None) -> Period:

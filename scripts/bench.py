@@ -23,6 +23,7 @@ from scripts.bench_data import generate_ledger
 from scripts.bench_exports import export_rows
 from scripts.bench_http import CLIENTS, http_rows
 from scripts.bench_imports import import_rows
+from scripts.bench_pages import page_rows
 from scripts.bench_table import Row, print_table
 from scripts.bench_views import LIVE_RATE, live_lag, peak_rebuild_memory_mb, rebuilds
 
@@ -162,8 +163,8 @@ def main() -> None:
     )
     parser.add_argument(
         "--parts",
-        default="core,http,views,imports,exports",
-        help="which parts: core, http, views, imports, exports",
+        default="core,http,views,imports,exports,pages",
+        help="which parts: core, http, views, imports, exports, pages",
     )
     args = parser.parse_args()
     settings = Settings(pool_size=2, max_overflow=2)
@@ -183,6 +184,8 @@ def main() -> None:
                 rows += import_rows(server, settings, args.quick)
             if "exports" in parts:
                 rows += export_rows(server, settings, args.quick)
+            if "pages" in parts:
+                rows += page_rows(server, settings, args.quick)
             print_table(rows)
         finally:
             drop_database(server, address)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from copy import deepcopy
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -15,6 +17,17 @@ from ledger.domain.measurements import DEFAULT_SOURCE, MeasurementLog
 from ledger.domain.plan import Plan
 from ledger.errors import NotFound
 from ledger.ids import parse_measurement_id
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One value of a KPI in a report of several."""
+
+    kpi_id: str
+    value: Decimal
+    effective_date: date
+    source: str = DEFAULT_SOURCE
+    note: str = ""
 
 
 class MeasurementCommands(PlanCommands):
@@ -44,6 +57,25 @@ class MeasurementCommands(PlanCommands):
         )
         ids = {"measurement_id": measurement_id}
         return self.commit(ctx, log, main=log, ids=ids, created=True)
+
+    @command
+    def record_report(
+        self, ctx: Context, employee_id: str, cycle_id: str, readings: Sequence[Reading]
+    ) -> Written:
+        """Records several measurements of one plan at once: all of them, or none."""
+        plan, cycle, log = self.measuring(ctx, employee_id, cycle_id)
+        for reading in readings:
+            log.record(
+                plan,
+                cycle,
+                kpi_id=reading.kpi_id,
+                value=reading.value,
+                effective_date=reading.effective_date,
+                source=reading.source,
+                note=reading.note,
+                actor=ctx.actor,
+            )
+        return self.commit(ctx, log, main=log, created=bool(readings))
 
     @command
     def correct_measurement(

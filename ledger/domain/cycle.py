@@ -28,6 +28,7 @@ from ledger.periods import (
     cycle_end,
     parse_period,
     quarter_bounds,
+    quarter_id,
     quarter_of,
 )
 from ledger.values import (
@@ -135,6 +136,15 @@ class ReviewCycle(Aggregate):
             message = f"{day.isoformat()} is outside cycle {self.cycle_id}"
             raise InvalidInput(message, {"effective_date": message})
         return quarter_of(self.start_date, day)
+
+    def period_of(self, day: date) -> str | None:
+        """The id of the quarter containing ``day`` (``FY2026-Q2``); None outside the cycle.
+
+        The period a measurement, its correction or its void concerns, wherever it is named.
+        """
+        if not self.contains(day):
+            return None
+        return quarter_id(self.cycle_id, quarter_of(self.start_date, day))
 
     def quarter_bounds(self, quarter: int) -> tuple[date, date]:
         return quarter_bounds(self.start_date, quarter)

@@ -41,7 +41,8 @@ class Explanation:
     """Why a scorecard changed between two positions, event by event.
 
     Every step carries the overall score after its event, so the last step lands on the
-    later score; with no steps the two scorecards are equal.
+    later score; with no steps the two scorecards are equal. The steps that moved the
+    scorecard land there too, and their score deltas add up to the difference.
     """
 
     employee_id: str
@@ -51,14 +52,31 @@ class Explanation:
     comparison: Comparison
     steps: tuple[Step, ...]
 
-    def to_dict(self) -> dict[str, object]:
+    @property
+    def moving_steps(self) -> tuple[Step, ...]:
+        return tuple(step for step in self.steps if step.moved)
+
+    @property
+    def steps_moved(self) -> int:
+        return sum(1 for step in self.steps if step.moved)
+
+    @property
+    def steps_unchanged(self) -> int:
+        return len(self.steps) - self.steps_moved
+
+    def to_dict(self, *, moved_only: bool = False) -> dict[str, object]:
+        """Every step, or with ``moved_only`` those that moved the scorecard; the counts
+        are of every step either way."""
+        steps = self.moving_steps if moved_only else self.steps
         return {
             "employee_id": self.employee_id,
             "period": self.period,
             "from": self.frm.to_dict(),
             "to": self.to.to_dict(),
             **_differences(self.comparison),
-            "steps": [step.to_dict() for step in self.steps],
+            "steps": [step.to_dict() for step in steps],
+            "steps_moved": self.steps_moved,
+            "steps_unchanged": self.steps_unchanged,
         }
 
 

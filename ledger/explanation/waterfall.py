@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -40,7 +40,17 @@ class Step:
     kpi_id: str | None = None
     measurement_id: str | None = None
     period: str | None = None
-    """The quarter an adjustment is for, or the one a revision is effective from."""
+    """The period the event concerns: the quarter an adjustment is for, the one a revision
+    is effective from, the one a measurement's effective date falls in (for its correction
+    and void too, named as the audit trail names it), or the review's; None for an event
+    that concerns the whole cycle (a definition, a policy)."""
+    moved: bool = False
+    """Whether the overall score or rating, or any KPI's achievement, differs right after
+    the event from right before it."""
+    score_delta: Decimal | None = None
+    """The score after the event minus the latest score before it that was not null; None
+    when either is missing. The deltas of a waterfall add up to the later score minus the
+    earlier one."""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -57,6 +67,8 @@ class Step:
             "kpi_id": self.kpi_id,
             "measurement_id": self.measurement_id,
             "period": self.period,
+            "moved": self.moved,
+            "score_delta": None if self.score_delta is None else str(self.score_delta),
         }
 
 
@@ -116,6 +128,25 @@ class Replay:
             return False
         return True
 
+    def period_of(self, event: object) -> str | None:
+        """The period ``event`` concerns: a measurement's quarter, an adjustment's period,
+        a revision's first, the review's own; None for what concerns the whole cycle."""
+        day = self._effective_date(event)
+        if day is not None:
+            return None if self.cycle is None else self.cycle.period_of(day)
+        if getattr(event, "originator_id", None) == self.subject.review_id:
+            return self.subject.period.id
+        return _text(event, "period") or _text(event, "effective_from")
+
+    def _effective_date(self, event: object) -> date | None:
+        """A measurement's effective date, for its recording, correction or void."""
+        if isinstance(event, MeasurementLog.MeasurementRecorded):
+            return event.effective_date
+        named = MeasurementLog.MeasurementCorrected | MeasurementLog.MeasurementVoided
+        if isinstance(event, named) and self.log is not None:
+            return self.log.measurement(event.measurement_id).effective_date
+        return None
+
 
 def _mutated(event: CanMutateAggregate[Any], aggregate: A | None, kind: type[A]) -> A:
     mutated = event.mutate(aggregate)
@@ -133,18 +164,44 @@ def waterfall(
     """One step per event, each scored after applying it to the state before it."""
     steps = []
     card = start
+    last_score = None if start is None else start.score
     for entry in entries:
         event = decode(entry.stored_event())
+        before = card
         if replay.apply(event):
             card = replay.scorecard(entry.position)
-        steps.append(_step(entry, event, card))
+        step = _step(entry, event, card, replay.period_of(event))
+        score = step.score
+        delta = None if score is None or last_score is None else score - last_score
+        steps.append(replace(step, moved=_figures(before) != _figures(card), score_delta=delta))
+        last_score = last_score if score is None else score
     return steps
 
 
-def _step(entry: StoredEntry, event: object, card: Scorecard | None) -> Step:
+Figures = tuple[Decimal | None, int | None, dict[str, Decimal]]
+
+
+def _figures(card: Scorecard | None) -> Figures:
+    """The overall score and rating and the scored KPIs' achievements: what a step moves."""
+    if card is None:
+        return None, None, {}
+    achievements = {
+        kpi.kpi_id: kpi.achievement
+        for kra in card.kras
+        for kpi in kra.kpis
+        if kpi.achievement is not None
+    }
+    return card.score, card.rating, achievements
+
+
+def _text(event: object, name: str) -> str | None:
+    value = getattr(event, name, None)
+    return value if isinstance(value, str) else None
+
+
+def _step(entry: StoredEntry, event: object, card: Scorecard | None, period: str | None) -> Step:
     def text(name: str) -> str | None:
-        value = getattr(event, name, None)
-        return value if isinstance(value, str) else None
+        return _text(event, name)
 
     return Step(
         position=entry.position,
@@ -157,5 +214,5 @@ def _step(entry: StoredEntry, event: object, card: Scorecard | None) -> Step:
         rating=None if card is None else card.rating,
         kpi_id=text("kpi_id"),
         measurement_id=text("measurement_id"),
-        period=text("period") or text("effective_from"),
+        period=period,
     )

@@ -23,7 +23,7 @@ from ledger.domain.measurements import MeasurementLog
 from ledger.domain.plan import Plan
 from ledger.domain.review import Review
 from ledger.ids import parse_measurement_id
-from ledger.periods import Period, parse_period
+from ledger.periods import parse_period
 from ledger.scoring import target_in_force
 from ledger.scoring.aggregates import kpi_plan
 from ledger.values import TargetSpec
@@ -124,9 +124,7 @@ class Lookup:
         cycle = self.states.get(cycle_id_of(cycle_id), ReviewCycle)
         kpi_id, day = measured.kpi_id, measured.effective_date
         kra_id = plan.kpi(kpi_id).kra_id if plan is not None and plan.has_kpi(kpi_id) else None
-        period = None
-        if cycle is not None and cycle.contains(day):
-            period = period_id(cycle_id, cycle.quarter_of(day))
+        period = None if cycle is None else cycle.period_of(day)
         return Described(
             employee_id=employee_id,
             cycle_id=cycle_id,
@@ -147,11 +145,6 @@ def owner_of(measurement_id: str) -> tuple[str, str]:
 @lru_cache(maxsize=1 << 16)
 def _owner(prefix: str) -> tuple[str, str]:
     return parse_measurement_id(f"{prefix}:1")
-
-
-@lru_cache(maxsize=1 << 12)
-def period_id(cycle_id: str, quarter: int) -> str:
-    return Period(cycle_id, quarter).id
 
 
 def state(before: Aggregate | None, kind: type[A]) -> A:

@@ -39,10 +39,26 @@ def test_explain_prints_each_event_with_its_actor_reason_and_the_score_after_it(
     result = CliRunner().invoke(explain_command, args, obj=cli_settings)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
+    assert lines[0].endswith(": 1 of 3 steps moved the scorecard")
     assert lines[1].endswith("96.67 (rating 3)")
     [adjustment] = [line for line in lines if "TargetAdjusted" in line]
-    assert adjustment.endswith(f"TargetAdjusted by hr:e2e-hr: 102.35 (rating 4)  reason: {REASON}")
+    assert adjustment.startswith(" *")
+    assert adjustment.endswith(
+        f"{adjusted.q1}  Plan.TargetAdjusted by hr:e2e-hr: 102.35 (rating 4)  reason: {REASON}"
+    )
     assert lines[-1].endswith("102.35 (rating 4)")
+
+
+def test_explain_with_moved_prints_only_the_steps_that_moved_the_scorecard(
+    cli_settings: Settings, adjusted: Seat
+) -> None:
+    args = [adjusted.employee_id, adjusted.q1, "--from", "r1", "--moved"]
+    result = CliRunner().invoke(explain_command, args, obj=cli_settings)
+    assert result.exit_code == 0, result.output
+    header, _, adjustment, _ = result.output.splitlines()
+    assert header.endswith(": 1 of 3 steps moved the scorecard")
+    assert "TargetAdjusted" in adjustment
+    assert adjustment.startswith(" *")
 
 
 def test_explain_as_json_is_the_explanation_the_api_gives(
@@ -56,6 +72,13 @@ def test_explain_as_json_is_the_explanation_the_api_gives(
         "GET", f"{adjusted.scorecard}/explain", params={"from": "r1", "to": head}
     )
     assert json.loads(result.output) == over_http
+    moved = CliRunner().invoke(explain_command, [*args, "--moved"], obj=cli_settings)
+    moving_over_http = auditor.ok(
+        "GET",
+        f"{adjusted.scorecard}/explain",
+        params={"from": "r1", "to": head, "steps": "moved"},
+    )
+    assert json.loads(moved.output) == moving_over_http
 
 
 def test_explain_refuses_a_point_it_cannot_read(cli_settings: Settings, adjusted: Seat) -> None:

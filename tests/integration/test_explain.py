@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -237,3 +237,71 @@ def test_points_parse_as_positions_revisions_and_instants() -> None:
         with pytest.raises(InvalidInput) as refused:
             parse_point(text, "to")
         assert "to" in refused.value.fields
+
+
+def test_measurements_of_other_quarters_between_two_revisions_leave_the_score_unmoved(
+    app: LedgerApp,
+) -> None:
+    seat = seat_with_active_plan(app)
+    measure(app, seat, "87")
+    app.finalize_review(HR, seat.employee_id, seat.q1)
+    app.reopen_review(HR, seat.employee_id, seat.q1, reason="June's figure was restated")
+    q2 = recorded(app, seat, "95", date(2026, 8, 15))
+    q1 = recorded(app, seat, "92", date(2026, 6, 30))
+    corrected = app.correct_measurement(
+        HR, q2.ids["measurement_id"], value=Decimal(97), reason="restated"
+    )
+    voided = app.void_measurement(HR, q2.ids["measurement_id"], reason="duplicate")
+    q3 = recorded(app, seat, "80", date(2026, 11, 2))
+    app.finalize_review(HR, seat.employee_id, seat.q1)
+
+    explanation = explain(app, seat.employee_id, seat.q1, Revision(1), Revision(2))
+
+    measured = [step for step in explanation.steps if step.event_type.startswith("Measurement")]
+    assert [(step.position, step.period, step.moved) for step in measured] == [
+        (q2.position, f"{seat.cycle_id}-Q2", False),
+        (q1.position, seat.q1, True),
+        (corrected.position, f"{seat.cycle_id}-Q2", False),
+        (voided.position, f"{seat.cycle_id}-Q2", False),
+        (q3.position, f"{seat.cycle_id}-Q3", False),
+    ]
+    [moving] = explanation.moving_steps
+    assert (moving.score, moving.score_delta) == (Decimal("102.22"), Decimal("5.55"))
+    assert (explanation.steps_moved, explanation.steps_unchanged) == (1, 7)
+    reviewed = [step for step in explanation.steps if step.event_type.startswith("Review")]
+    assert {step.period for step in reviewed} == {seat.q1}
+    assert not any(step.moved for step in reviewed)
+
+
+def test_a_correction_concerns_the_quarter_of_the_measurement_it_corrects(
+    app: LedgerApp,
+) -> None:
+    seat = seat_with_active_plan(app)
+    start = app.head_position()
+    measurement_id = recorded(app, seat, "70", date(2027, 1, 5)).ids["measurement_id"]
+    app.correct_measurement(HR, measurement_id, value=Decimal(71), reason="restated")
+
+    explanation = explain(app, seat.employee_id, f"{seat.cycle_id}", start, app.head_position())
+
+    periods = [(step.event_type, step.period) for step in explanation.steps if step.measurement_id]
+    assert periods == [
+        ("MeasurementLog.MeasurementRecorded", f"{seat.cycle_id}-Q4"),
+        ("MeasurementLog.MeasurementCorrected", f"{seat.cycle_id}-Q4"),
+    ]
+    assert all(step.moved for step in explanation.steps if step.measurement_id)
+
+
+def test_moving_steps_alone_carry_the_counts_of_every_step(app: LedgerApp) -> None:
+    seat = seat_with_active_plan(app)
+    start = measure(app, seat, "87")
+    recorded(app, seat, "60", date(2026, 7, 1))
+    adjusted = adjust_to_85(app, seat)
+
+    shape = explain(app, seat.employee_id, seat.q1, start, adjusted).to_dict(moved_only=True)
+
+    steps = shape["steps"]
+    assert isinstance(steps, list)
+    assert [(step["position"], step["moved"], step["score_delta"]) for step in steps] == [
+        (adjusted, True, "5.68")
+    ]
+    assert (shape["steps_moved"], shape["steps_unchanged"]) == (1, 1)

@@ -229,13 +229,18 @@ def generate(app: LedgerApp, seed: int, writes: int = 36) -> History:
 
 
 def scorecard_at(app: LedgerApp, history: History, position: int) -> Scorecard | None:
+    return scored(app, history.employee_id, history.period, position)
+
+
+def scored(app: LedgerApp, employee_id: str, period: str, position: int) -> Scorecard | None:
+    """The ledger's own scorecard at ``position``, read apart from any replay."""
     try:
-        return app.scorecard(history.employee_id, history.period, position=position)
+        return app.scorecard(employee_id, period, position=position)
     except NotFound:
         return None
 
 
-def assert_lands_on_the_later_score(explanation: Explanation) -> None:
+def assert_lands_on_the_later_score(app: LedgerApp, explanation: Explanation) -> None:
     before, after = explanation.frm.scorecard, explanation.to.scorecard
     assert after is not None
     positions = [step.position for step in explanation.steps]
@@ -247,6 +252,42 @@ def assert_lands_on_the_later_score(explanation: Explanation) -> None:
     else:
         assert before is not None
         assert before.hash == after.hash
+    assert_the_moving_steps_add_up(app, explanation)
+
+
+def assert_the_moving_steps_add_up(app: LedgerApp, explanation: Explanation) -> None:
+    """Moving steps' deltas sum to the difference; a step unmoved changed no figure."""
+    before, after = explanation.frm.scorecard, explanation.to.scorecard
+    previous = figures(before)
+    for step in explanation.steps:
+        card = scored(app, explanation.employee_id, explanation.period, step.position)
+        assert step.moved == (figures(card) != previous), step
+        previous = figures(card)
+    assert explanation.steps_moved + explanation.steps_unchanged == len(explanation.steps)
+    assert explanation.steps_moved == len(explanation.moving_steps)
+    earlier = None if before is None else before.score
+    later = None if after is None else after.score
+    if earlier is not None and later is not None:
+        deltas = [step.score_delta for step in explanation.moving_steps]
+        assert sum((delta for delta in deltas if delta is not None), Decimal(0)) == later - earlier
+    unmoved = [step for step in explanation.steps if not step.moved]
+    assert all(step.score_delta in (None, Decimal(0)) for step in unmoved)
+
+
+Figures = tuple[Decimal | None, int | None, dict[str, Decimal]]
+
+
+def figures(card: Scorecard | None) -> Figures:
+    """What a moving step changes: the overall score and rating, and each achievement."""
+    if card is None:
+        return None, None, {}
+    achievements = {
+        kpi.kpi_id: kpi.achievement
+        for kra in card.kras
+        for kpi in kra.kpis
+        if kpi.achievement is not None
+    }
+    return card.score, card.rating, achievements
 
 
 SEEDS = [11, 2024, 90210]
@@ -261,12 +302,17 @@ def test_every_step_of_the_whole_history_scores_as_the_ledger_did_at_its_positio
 
     explanation = explain(app, history.employee_id, history.period, 0, head)
 
-    assert_lands_on_the_later_score(explanation)
+    assert_lands_on_the_later_score(app, explanation)
     for step in explanation.steps:
         card = scorecard_at(app, history, step.position)
         assert (step.score, step.rating) == (
             (None, None) if card is None else (card.score, card.rating)
         )
+    other_quarters = [
+        step for step in explanation.steps if step.measurement_id and step.period != history.period
+    ]
+    assert {step.period for step in other_quarters} == {f"{history.cycle_id}-Q2"}
+    assert not any(step.moved for step in other_quarters)
     after = scorecard_at(app, history, head)
     assert after is not None
     assert explanation.to.scorecard is not None
@@ -284,7 +330,7 @@ def test_explanations_between_random_positions_land_on_the_later_score(
 
         explanation = explain(app, history.employee_id, history.period, start, end)
 
-        assert_lands_on_the_later_score(explanation)
+        assert_lands_on_the_later_score(app, explanation)
         before = scorecard_at(app, history, start)
         assert explanation.frm.scorecard is not None
         assert before is not None
@@ -301,7 +347,7 @@ def test_explanations_between_instants_equal_those_between_their_positions(
 
     by_instant = explain(app, history.employee_id, history.period, first, last)
 
-    assert_lands_on_the_later_score(by_instant)
+    assert_lands_on_the_later_score(app, by_instant)
     by_position = explain(
         app, history.employee_id, history.period, app.position_at(first), app.position_at(last)
     )
@@ -323,7 +369,7 @@ def test_explanations_between_revisions_run_from_one_finalised_scorecard_to_the_
             Revision(later.revision),
         )
 
-        assert_lands_on_the_later_score(explanation)
+        assert_lands_on_the_later_score(app, explanation)
         assert explanation.frm.scorecard is not None
         assert explanation.to.scorecard is not None
         assert explanation.frm.scorecard.hash == earlier.scorecard_hash

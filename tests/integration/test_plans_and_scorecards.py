@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from ledger.app.measuring import Reading
 from ledger.application import LedgerApp
 from ledger.commands import Context
 from ledger.domain import KraDefinition, Profile, Weights
@@ -114,6 +115,33 @@ def test_measurements_are_refused_outside_the_cycle_and_for_unknown_kpis(app: Le
             effective_date=date(2026, 6, 1),
         )
     assert app.head() == head
+
+
+def test_a_report_of_several_measurements_is_recorded_in_one_write(app: LedgerApp) -> None:
+    seat = seat_with_active_plan(app)
+    readings = [
+        Reading("retention", Decimal(85), date(2026, 5, 31), "CRM export"),
+        Reading("retention", Decimal(87), date(2026, 6, 30), "CRM export"),
+    ]
+    written = app.record_report(HR, seat.employee_id, seat.cycle_id, readings)
+    log = app.measurement_log(seat.employee_id, seat.cycle_id)
+    assert log is not None
+    assert [m.value for m in log.measurements] == [85, 87]
+    assert written.position == app.head_position()
+    assert app.scorecard(seat.employee_id, seat.q1).score == Decimal("96.67")
+
+
+def test_a_report_with_one_bad_reading_records_none_of_them(app: LedgerApp) -> None:
+    seat = seat_with_active_plan(app)
+    head = app.head()
+    readings = [
+        Reading("retention", Decimal(87), date(2026, 6, 30)),
+        Reading("retention", Decimal(88), date(2027, 4, 1)),
+    ]
+    with pytest.raises(InvalidInput):
+        app.record_report(HR, seat.employee_id, seat.cycle_id, readings)
+    assert app.head() == head
+    assert app.measurement_log(seat.employee_id, seat.cycle_id) is None
 
 
 def test_measurements_are_refused_against_a_draft_plan(app: LedgerApp) -> None:

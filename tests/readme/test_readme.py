@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from ledger.store.database import DatabaseAddress
+from tests.demo_server import DemoServer, demo_server
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-LEDGER = str(Path(sys.executable).with_name("ledger"))
 TOUR_PORT = "127.0.0.1:8000"
 
 
@@ -42,55 +41,28 @@ def test_the_python_example_runs_as_written(fresh_database: DatabaseAddress) -> 
     assert result.returncode == 0, result.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
-def demo_server(fresh_database: DatabaseAddress) -> Iterator[tuple[str, dict[str, str]]]:
-    """``ledger serve --demo`` in a process of its own: its address and the tokens it printed."""
-    port = free_port()
-    server = subprocess.Popen(
-        [LEDGER, "serve", "--demo", "--port", str(port)],
-        env=environment(fresh_database),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        tokens: dict[str, str] = {}
-        assert server.stdout is not None
-        for line in server.stdout:
-            role, _, token = line.strip().partition(" ")
-            if token.strip().startswith("pl_"):
-                tokens[role] = token.strip()
-            if len(tokens) == 5:
-                break
-        assert set(tokens) == {"admin", "hr", "manager", "employee", "auditor"}
-        yield f"127.0.0.1:{port}", tokens
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        if server.stdout is not None:
-            server.stdout.close()
+def demo(fresh_database: DatabaseAddress, tmp_path: Path) -> Iterator[DemoServer]:
+    with demo_server(fresh_database, tmp_path) as server:
+        yield server
 
 
-def test_the_curl_tour_runs_as_written(demo_server: tuple[str, dict[str, str]]) -> None:
-    address, tokens = demo_server
-    tour = block(r"<!-- tour:start -->\n```sh\n(.*?)```\n<!-- tour:end -->")
-    script = "set -euo pipefail\n" + tour.replace(TOUR_PORT, address)
-    result = subprocess.run(
-        ["bash", "-c", script],
-        env={**os.environ, "TOKEN": tokens["hr"]},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert '"score":"96.67"' in result.stdout.replace(" ", "")
-    assert '"score":"102.35"' in result.stdout.replace(" ", "")
-    assert "two key accounts moved to a new region" in result.stdout
-    assert '"ok":true' in result.stdout.replace(" ", "")
+def test_the_curl_tour_runs_as_written_twice_in_a_row(demo: DemoServer, tmp_path: Path) -> None:
+    tour = block(r"<!-- tour:start -->\n```bash\n(.*?)```\n<!-- tour:end -->")
+    script = "set -euo pipefail\n" + tour.replace(TOUR_PORT, demo.address)
+    environ = {key: value for key, value in os.environ.items() if key != "TOKEN"}
+    for run in (1, 2):
+        result = subprocess.run(
+            ["bash", "-c", script],
+            env={**environ, "LEDGER_DATA_DIR": str(tmp_path)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, f"run {run}: {result.stdout}{result.stderr}"
+        compact = result.stdout.replace(" ", "")
+        assert '"score":"96.67"' in compact
+        assert '"score":"102.35"' in compact
+        assert "two key accounts moved to a new region" in result.stdout
+        assert '"ok":true' in compact

@@ -22,6 +22,14 @@ resource = Resource("explanations", "Why a scorecard changed, and reviews restat
 class ExplainQuery(Schema):
     frm = point_field(data_key="from", required=True)
     to = point_field(description=f"{POINT_RULE}; default: the latest position")
+    steps = fields.String(
+        load_default="all",
+        validate=validate.OneOf(["all", "moved"]),
+        metadata={
+            "description": "`moved`: only the steps that moved the scorecard (the counts"
+            " stay those of every step); default `all`"
+        },
+    )
 
 
 class RestateQuery(Schema):
@@ -81,7 +89,31 @@ class StepOut(Schema):
     rating = fields.Integer(allow_none=True, required=True)
     kpi_id = fields.String(allow_none=True, required=True)
     measurement_id = fields.String(allow_none=True, required=True)
-    period = fields.String(allow_none=True, required=True)
+    period = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "the period the event concerns: an adjustment's, a revision's"
+            " effective_from, the quarter a measurement's effective date falls in (for its"
+            " correction and void too, as the audit trail names it), or the review's;"
+            " null for what concerns the whole cycle"
+        },
+    )
+    moved = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "the overall score or rating, or a KPI's achievement, differs"
+            " right after the event from right before it"
+        },
+    )
+    score_delta = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "the score after the event minus the latest non-null score"
+            " before it; the deltas add up to the later score minus the earlier one"
+        },
+    )
 
 
 class ComparisonOut(Schema):
@@ -98,7 +130,16 @@ class ExplanationOut(ComparisonOut):
     steps = fields.List(
         fields.Nested(StepOut),
         required=True,
-        metadata={"description": "every event between from and to, in order"},
+        metadata={
+            "description": "every event between from and to, in order (with steps=moved,"
+            " those that moved the scorecard)"
+        },
+    )
+    steps_moved = fields.Integer(
+        required=True, metadata={"description": "how many steps moved the scorecard"}
+    )
+    steps_unchanged = fields.Integer(
+        required=True, metadata={"description": "how many steps left it as it was"}
     )
 
 
@@ -122,11 +163,9 @@ def explanation(query: dict[str, Any], employee_id: str, period: str) -> dict[st
 
     Both scorecards, their differences per KPI, KRA and overall, and every event between
     the points that touches the plan, measurements, cycle policy or review, each with the
-    overall score after it.
+    overall score after it, the period it concerns and whether it moved the scorecard.
     """
-    frm = parse_point(query["frm"], "from")
-    to = parse_point(query["to"], "to") if "to" in query else ledger().head_position()
-    return with_from(explain(ledger(), employee_id, period, frm, to).to_dict())
+    return with_from(explanation_document(employee_id, period, query))
 
 
 @resource.route("/employees/<employee_id>/reviews/<period>/revisions/<int:revision>/restate", "GET")
@@ -139,6 +178,16 @@ def restatement(
     """A finalised revision reproduced, beside the same period under later knowledge"""
     found = restate(ledger(), employee_id, period, revision, query.get("position"))
     return with_from(found.to_dict())
+
+
+def explanation_document(employee_id: str, period: str, query: dict[str, Any]) -> dict[str, Any]:
+    """The explanation the API answers and the explain page shows, for the points of an
+    ``ExplainQuery`` (``to`` defaults to the latest position; ``steps=moved`` keeps only
+    the steps that moved the scorecard)."""
+    frm = parse_point(query["frm"], "from")
+    to = parse_point(query["to"], "to") if "to" in query else ledger().head_position()
+    found = explain(ledger(), employee_id, period, frm, to)
+    return found.to_dict(moved_only=query.get("steps") == "moved")
 
 
 def with_from(document: dict[str, object]) -> dict[str, Any]:

@@ -47,8 +47,12 @@ class RevisionOut(Schema):
     recorded_at = fields.AwareDateTime(allow_none=True, required=True)
     calibration_reason = fields.String(allow_none=True, required=True)
     calibrated_by = fields.String(allow_none=True, required=True)
+    calibrated_at = fields.AwareDateTime(
+        allow_none=True, required=True, metadata={"description": "when last calibrated"}
+    )
     reopen_reason = fields.String(allow_none=True, required=True)
     reopened_by = fields.String(allow_none=True, required=True)
+    reopened_at = fields.AwareDateTime(allow_none=True, required=True)
     plan_version = fields.Integer(required=True)
     measurements_version = fields.Integer(allow_none=True, required=True)
     cycle_version = fields.Integer(required=True)
@@ -112,6 +116,12 @@ def review(employee_id: str, period: str) -> tuple[dict[str, Any], int, dict[str
 @resource.response(200, ReproductionOut)
 def reproduce(employee_id: str, period: str, revision: int) -> dict[str, Any]:
     """Score a revision again from exactly the versions it pinned"""
+    return reproduction_document(employee_id, period, revision)
+
+
+def reproduction_document(employee_id: str, period: str, revision: int) -> dict[str, Any]:
+    """The reproduction the API answers and the review page shows: the revision scored
+    again, its hash beside the stored one, and whether they match."""
     reproduction = ledger().reproduce(employee_id, period, revision)
     return {
         "revision": revision,
@@ -123,27 +133,37 @@ def reproduce(employee_id: str, period: str, revision: int) -> dict[str, Any]:
 
 
 def review_view(ledger: LedgerApp, review: Review) -> dict[str, Any]:
-    finalized_at = finalisation_times(ledger, review)
+    """The review the API answers and the review page shows, with when each revision was
+    finalised, last calibrated and reopened."""
+    times = act_times(ledger, review)
     return {
         "employee_id": review.employee_id,
         "period": review.period_id,
         "status": review.status,
         "version": review.version,
         "revisions": [
-            {**asdict(r), "recorded_at": finalized_at.get(r.sequence)} for r in review.revisions
+            {**asdict(r), **{name: times.get((r.revision, name)) for name in ACTS.values()}}
+            for r in review.revisions
         ],
     }
 
 
-def finalisation_times(ledger: LedgerApp, review: Review) -> dict[int, datetime]:
-    """When each revision was finalised, by the review version that recorded it.
+ACTS = {
+    Review.Finalized: "recorded_at",
+    Review.Calibrated: "calibrated_at",
+    Review.Reopened: "reopened_at",
+}
 
-    The event's own timestamp, taken as it was recorded; the chain's recorded_at of the same
-    event is at most a transaction later.
+
+def act_times(ledger: LedgerApp, review: Review) -> dict[tuple[int, str], datetime]:
+    """When each revision was finalised, last calibrated and reopened, by revision and name.
+
+    The events' own timestamps, taken as they were recorded; the chain's recorded_at of the
+    same event is at most a transaction later.
     """
     events = ledger.repository.event_store.get(review.id, lte=review.version)
     return {
-        event.originator_version: event.timestamp
+        (event.revision, ACTS[type(event)]): event.timestamp
         for event in events
-        if isinstance(event, Review.Finalized)
+        if isinstance(event, Review.Finalized | Review.Calibrated | Review.Reopened)
     }

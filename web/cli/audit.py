@@ -28,7 +28,7 @@ from ledger.evidence import (
     verify_digest,
     write_evidence,
 )
-from ledger.explanation import Side, parse_point
+from ledger.explanation import Side, Step, parse_point
 from ledger.explanation.explaining import explain, restate
 from ledger.scoring.precision import reported
 
@@ -152,13 +152,23 @@ def evidence(obj: object, employee_id: str, period_id: str, out: Path) -> None:
 @click.argument("period_id", metavar="PERIOD")
 @click.option("--from", "frm", required=True, help="A position, an instant with a zone, or r2.")
 @click.option("--to", help="A position, an instant with a zone, or r2 (default: the latest).")
+@click.option(
+    "--moved", "moved_only", is_flag=True, help="Only the steps that moved the scorecard."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the whole explanation as JSON.")
 @click.pass_obj
 def explain_command(
-    obj: object, employee_id: str, period_id: str, frm: str, to: str | None, as_json: bool
+    obj: object,
+    employee_id: str,
+    period_id: str,
+    frm: str,
+    to: str | None,
+    moved_only: bool,
+    as_json: bool,
 ) -> None:
     """Why a scorecard changed between two points: every event between them, each with the
-    overall score after it."""
+    period it concerns, the overall score after it, and whether it moved the scorecard
+    (marked *)."""
     settings = _settings(obj)
     try:
         start = parse_point(frm, "from")
@@ -168,17 +178,26 @@ def explain_command(
     except LedgerError as exc:
         _fail(f"error: {exc.message}")
     if as_json:
-        click.echo(json.dumps(explanation.to_dict(), indent=2))
+        click.echo(json.dumps(explanation.to_dict(moved_only=moved_only), indent=2))
         return
-    click.echo(f"{explanation.employee_id} {explanation.period}")
+    click.echo(
+        f"{explanation.employee_id} {explanation.period}: {explanation.steps_moved} of"
+        f" {len(explanation.steps)} steps moved the scorecard"
+    )
     click.echo(f"  from {_side(explanation.frm)}")
-    for step in explanation.steps:
-        reason = f"  reason: {step.reason}" if step.reason else ""
-        click.echo(
-            f"  {step.position:>9}  {step.event_type} by {step.actor}:"
-            f" {_score(step.score, step.rating)}{reason}"
-        )
+    for step in explanation.moving_steps if moved_only else explanation.steps:
+        click.echo(_step_line(step))
     click.echo(f"  to {_side(explanation.to)}")
+
+
+def _step_line(step: Step) -> str:
+    """Moving steps are marked ``*``; each names the period it concerns."""
+    mark = "*" if step.moved else " "
+    reason = f"  reason: {step.reason}" if step.reason else ""
+    return (
+        f" {mark}{step.position:>9}  {step.period or '-'}  {step.event_type} by {step.actor}:"
+        f" {_score(step.score, step.rating)}{reason}"
+    )
 
 
 @click.command("restate")

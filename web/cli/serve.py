@@ -3,52 +3,40 @@ background threads, and optionally the demo organisation."""
 
 from __future__ import annotations
 
+import time
+
 import click
 
 from ledger.application import LedgerApp
 from ledger.bootstrap import open_ledger
-from ledger.commands import Context
 from ledger.config import Settings
-from ledger.domain.access import Role
-from ledger.errors import NotFound
 from ledger.evidence.anchoring import Anchorer
 from ledger.evidence.signing import read_public_key
 from projections import Worker, init_projections
 from projections.catalog import all_views
 from web.demo import load_demo
-from web.demo.organisation import CYCLE_ID
+from web.demo.organisation import FIRST_MANAGER
+from web.demo.tokens import DemoToken, demo_tokens, tokens_path
 from web.serving.factory import create_app
 from web.serving.server import ApiServer
 from web.serving.stopping import StopSignals
 
 VIEWS_STOP_SECONDS = 10
 
-DEMO_PRINCIPALS: tuple[tuple[Role, str, str | None], ...] = (
-    (Role.ADMIN, "demo-admin", None),
-    (Role.HR, "priya", None),
-    (Role.MANAGER, "sales-head", "M103"),
-    (Role.EMPLOYEE, "sales-executive", "E1030"),
-    (Role.AUDITOR, "external-audit", None),
-)
 
-
-def demo_tokens(ledger: LedgerApp) -> list[tuple[Role, str]]:
-    """Load the demo organisation into an empty ledger, then grant one new token per role."""
-    try:
-        ledger.cycle(CYCLE_ID)
-    except NotFound:
+def demo_tokens_of(ledger: LedgerApp, settings: Settings) -> list[DemoToken]:
+    """Load the demo organisation into an empty ledger; its tokens, kept from the last start
+    where they still work."""
+    if not ledger.has_employee(FIRST_MANAGER):
         load_whole_demo(ledger)
-    granter = Context(actor="admin:demo")
-    return [
-        (role, ledger.issue_token(granter, name=name, role=role, employee_id=employee).token)
-        for role, name, employee in DEMO_PRINCIPALS
-    ]
+    return demo_tokens(ledger, settings.data_dir)
 
 
 def load_whole_demo(ledger: LedgerApp) -> None:
     """A stop while loading leaves part of the demo, which a later start would take for the
     whole of it: say so."""
     click.echo("loading the demo organisation", err=True)
+    started = time.monotonic()
     try:
         summary = load_demo(ledger)
     except SystemExit:
@@ -56,14 +44,23 @@ def load_whole_demo(ledger: LedgerApp) -> None:
             "demo organisation part-loaded: start on an empty ledger for all of it", err=True
         )
         raise
-    click.echo(f"demo organisation loaded: {summary.head} events", err=True)
+    seconds = time.monotonic() - started
+    click.echo(
+        f"demo organisation loaded: {summary.head} events, its history up to"
+        f" {summary.today.isoformat()}, in {seconds:.1f} s",
+        err=True,
+    )
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
-@click.option("--demo", is_flag=True, help="Load the demo organisation; print a token per role.")
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Load the demo organisation; print a token per role, the same on every start.",
+)
 @click.option(
     "--projections/--no-projections",
     "keep_views",
@@ -98,14 +95,16 @@ def serve(
 def serve_until_stopped(
     ledger: LedgerApp, settings: Settings, host: str, port: int, threads: int, demo: bool
 ) -> None:
-    tokens = demo_tokens(ledger) if demo else []
+    tokens = demo_tokens_of(ledger, settings) if demo else []
     server = ApiServer(create_app(settings, ledger=ledger), host, port, threads)
     click.echo(f"Performance Ledger at {server.url}/api/v1  (docs: {server.url}/docs)")
     click.echo(signing_line(settings))
     if settings.anchor_dir is not None:
         click.echo(f"anchoring signed tree heads in {settings.anchor_dir}")
-    for role, token in tokens:
-        click.echo(f"{role.value:<9} {token}")
+    if tokens:
+        click.echo(f"demo tokens, kept in {tokens_path(settings.data_dir)}:")
+    for token in tokens:
+        click.echo(token.line())
     try:
         server.run()
     finally:

@@ -3,14 +3,15 @@ can read. A 403 page names nothing of what was refused."""
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from ledger.errors import LedgerError
 from ledger.store.faults import STORE_FAULTS
 from projections.queries import ViewBehind
+from web.api.resource import API_PREFIX
 from web.pages.blueprint import pages
-from web.serving.problems import PositionNotReached, refusal_of
+from web.serving.problems import PositionNotReached, http_problem, refusal_of
 
 TITLES = {
     403: "Not yours to see",
@@ -55,3 +56,16 @@ def page(
 ) -> tuple[str, int]:
     html = render_template("error.html", status=status, title=title, detail=detail, errors=errors)
     return html, status
+
+
+def not_found(error: HTTPException) -> tuple[str, int] | Response:
+    """A URL nothing serves: a page for a browser, problem details for the API and for
+    clients that do not ask for HTML."""
+    if request.path.startswith(f"{API_PREFIX}/") or not wants_html():
+        return http_problem(error)
+    return page(404, TITLES[404], "Nothing is served at this address.")
+
+
+def wants_html() -> bool:
+    accepted = request.accept_mimetypes
+    return accepted.quality("text/html") > accepted.quality("application/json")

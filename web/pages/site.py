@@ -10,12 +10,14 @@ from ledger.config import Settings
 from web.pages import (  # noqa: F401 - each module adds its views to the blueprint
     audit,
     errors,
+    explanations,
     home,
     imports_view,
     layout,
     ledger_view,
     people,
     projections_view,
+    reviews,
     scorecards,
     signing,
 )
@@ -34,3 +36,4 @@ def register_pages(app: Flask, settings: Settings) -> None:
     )
     app.jinja_env.filters.update(FILTERS)
     app.register_blueprint(pages)
+    app.register_error_handler(404, errors.not_found)

@@ -17,7 +17,8 @@ from web.serving.parsing import body_is_acceptable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-PUBLIC_PATHS = frozenset({f"{API_PREFIX}/openapi.json"})
+PUBLIC_PATHS = frozenset({f"{API_PREFIX}/", f"{API_PREFIX}/openapi.json"})
+"""The index and the OpenAPI document answer without a token."""
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="performance-ledger"'}
 
 

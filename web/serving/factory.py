@@ -21,6 +21,7 @@ from web.api import (
     explanations,
     exports,
     imports,
+    index,
     jobs,
     lists,
     measurements,
@@ -45,6 +46,7 @@ from web.serving.jobs import JobRegistry
 from web.serving.problems import PROBLEM_JSON, ProblemSchema, register_problem_handlers
 
 RESOURCES = (
+    index,
     employees,
     cycles,
     plans,

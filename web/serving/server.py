@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import threading
 from collections.abc import Callable
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from flask import Flask
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
@@ -34,6 +35,7 @@ class ApiServer:
         self._server: BaseWSGIServer = created
         self.host = host
         self._running = threading.Event()
+        self._closing = threading.Event()
         settle_heap()
 
     @property
@@ -49,16 +51,29 @@ class ApiServer:
         self._running.set()
         try:
             self._server.run()
+        except OSError as error:
+            # A client's channel closed while the loop polled it, once closing began: the
+            # loop has nothing left to serve.
+            if not (self._closing.is_set() and error.errno == errno.EBADF):
+                raise
         finally:
             self._running.clear()
 
     def close(self) -> None:
-        """Stop accepting. A running server closes in its loop's own thread, which otherwise
-        could poll a socket closed under it; one never run closes here."""
+        """Stop accepting and drop every connection still open, so that the loop ends. A
+        running server closes in its loop's own thread, which otherwise could poll a socket
+        closed under it; one never run closes here."""
+        self._closing.set()
         if self._running.is_set():
-            cast(Trigger, self._server.trigger).pull_trigger(self._server.close)
+            cast(Trigger, self._server.trigger).pull_trigger(self._close_all)
         else:
-            self._server.close()
+            self._close_all()
+
+    def _close_all(self) -> None:
+        self._server.close()
+        channels: dict[int, Any] = getattr(self._server, "_map")  # noqa: B009 - not in the stubs
+        for channel in list(channels.values()):
+            channel.close()
 
 
 def settle_heap() -> None:

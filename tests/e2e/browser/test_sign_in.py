@@ -100,3 +100,17 @@ def test_a_form_without_its_csrf_token_is_refused(tab_of: Callable[[str], Tab]) 
     assert "did not come from this site" in response.text
     tab.open("/")
     assert tab.page.locator("h1").inner_text() == "The ledger"
+
+
+def test_an_address_nothing_serves_is_a_page_for_a_browser_and_a_problem_for_a_client(
+    tab_of: Callable[[str], Tab], base_url: str
+) -> None:
+    tab = tab_of("auditor")
+    response = tab.page.goto(f"{tab.origin}/no-such-page")
+    assert response is not None
+    assert response.status == 404
+    assert tab.page.locator("h1").inner_text() == "Not found"
+    for path in ("/no-such-page", "/api/v1/no-such-resource"):
+        answer = httpx.get(base_url + path, headers={"Accept": "application/json"})
+        assert answer.status_code == 404
+        assert answer.headers["content-type"] == "application/problem+json"

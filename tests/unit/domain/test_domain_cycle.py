@@ -49,6 +49,15 @@ def test_a_cycle_is_divided_into_four_quarters_from_its_start() -> None:
     assert cycle.quarter_bounds(4) == (date(2026, 1, 1), date(2026, 3, 31))
 
 
+def test_a_day_names_the_period_of_its_quarter_and_none_outside_the_cycle() -> None:
+    cycle = open_cycle()
+
+    assert cycle.period_of(date(2025, 4, 1)) == "FY2026-Q1"
+    assert cycle.period_of(date(2025, 9, 30)) == "FY2026-Q2"
+    assert cycle.period_of(date(2026, 3, 31)) == "FY2026-Q4"
+    assert cycle.period_of(date(2026, 4, 1)) is None
+
+
 def test_the_last_cycle_there_can_be_starts_in_january_9999_and_ends_on_its_last_day() -> None:
     cycle = open_cycle(start_date=date(9999, 1, 1))
 
