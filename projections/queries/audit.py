@@ -19,6 +19,7 @@ from projections.queries.reading import (
     reading,
     select,
 )
+from projections.view import LIVE
 from projections.views.audit import AUDIT_TRAIL, AuditTrailView
 from projections.views.documents import Json
 
@@ -88,7 +89,11 @@ class AuditFilter:
 _NAMES = tuple(field.name for field in fields(AuditEntry))
 SELECT = select(AUDIT_TRAIL.name, _NAMES)
 ORDER = sql.SQL(" ORDER BY position")
+_NEWEST_FIRST = sql.SQL(" ORDER BY position DESC")
 _LIMIT = sql.SQL(" LIMIT %s")
+_EVENT_TYPES = sql.SQL(
+    "SELECT DISTINCT event_type FROM {} WHERE employee_id = %s ORDER BY event_type"
+).format(LIVE[AUDIT_TRAIL.name])
 
 
 def entry(row: DictRow) -> AuditEntry:
@@ -113,3 +118,27 @@ def audit_trail(
         statement = SELECT + where.clause() + ORDER + _LIMIT
         found = [entry(row) for row in cursor.execute(statement, [*where.params, limit + 1])]
     return listing(found, limit, lambda row: row.position)
+
+
+def audit_trail_newest_first(
+    source: Source,
+    filters: AuditFilter | None = None,
+    *,
+    before: int | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Listing[AuditEntry, int]:
+    """Entries in reverse position order before position ``before``; ``next`` is the
+    position to pass as ``before``."""
+    check_limit(limit)
+    where = (filters or AuditFilter()).where().compare("position", "<", before)
+    with reading(source) as cursor:
+        statement = SELECT + where.clause() + _NEWEST_FIRST + _LIMIT
+        found = [entry(row) for row in cursor.execute(statement, [*where.params, limit + 1])]
+    return listing(found, limit, lambda row: row.position)
+
+
+def event_types_of(source: Source, employee_id: str) -> list[str]:
+    """The event types in an employee's audit trail, by name."""
+    with reading(source) as cursor:
+        rows = cursor.execute(_EVENT_TYPES, (employee_id,)).fetchall()
+    return [row["event_type"] for row in rows]

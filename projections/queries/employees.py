@@ -59,15 +59,18 @@ def employees(
     *,
     department: str | None = None,
     manager_id: str | None = None,
+    q: str | None = None,
     after: str | None = None,
     limit: int = DEFAULT_LIMIT,
 ) -> Listing[EmployeeRow, str]:
-    """Employees by id, after the ``after`` id; ``next`` is the id to pass on."""
+    """Employees by id, after the ``after`` id; ``next`` is the id to pass on. ``q`` keeps
+    those whose name or id holds it, ignoring case."""
     check_limit(limit)
     where = (
         Where()
         .equals("department", department)
         .equals("manager_id", manager_id)
+        .contains(("employee_id", "name"), q)
         .compare("employee_id", ">", after)
     )
     with reading(source) as cursor:

@@ -80,10 +80,25 @@ class Where:
     def equals(self, column: str, value: object) -> Where:
         return self.compare(column, "=", value)
 
+    def contains(self, columns: Sequence[str], text: str | None) -> Where:
+        """Any of ``columns`` holds ``text``, ignoring case; ``%`` and ``_`` are literal."""
+        if text is not None:
+            either = sql.SQL(" OR ").join(
+                sql.SQL("{} ILIKE %s").format(sql.Identifier(column)) for column in columns
+            )
+            self.parts.append(sql.SQL("({})").format(either))
+            self.params.extend([f"%{like_escaped(text)}%"] * len(columns))
+        return self
+
     def clause(self) -> sql.Composable:
         if not self.parts:
             return sql.SQL("")
         return sql.SQL(" WHERE ") + sql.SQL(" AND ").join(self.parts)
+
+
+def like_escaped(text: str) -> str:
+    """``text`` as a LIKE pattern that matches only itself (backslash is LIKE's escape)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def select(table: str, columns: Sequence[str]) -> sql.Composed:

@@ -9,7 +9,14 @@ from marshmallow import Schema, fields, validate
 
 from ledger.domain.access import Action
 from ledger.periods import parse_period
-from projections.queries import employee, employees, scorecard, scorecards
+from projections.queries import (
+    EmployeeRow,
+    Listing,
+    employee,
+    employees,
+    scorecard,
+    scorecards,
+)
 from projections.views import EmployeesView, ScorecardsView
 from web.api.fields import key_field, period_field, short_text
 from web.api.read_models import await_views, min_position_field, scope_of_lists, source
@@ -20,7 +27,7 @@ from web.serving.auth import requires
 resource = Resource("lists", "Employees and scorecards, listed from the read models")
 
 
-class EmployeeQuery(Schema):
+class ListQuery(Schema):
     department = short_text()
     manager_id = key_field()
     after = key_field(metadata={"description": "the cursor: the last employee id seen"})
@@ -28,7 +35,14 @@ class EmployeeQuery(Schema):
     min_position = min_position_field()
 
 
-class ScorecardQuery(EmployeeQuery):
+class EmployeeQuery(ListQuery):
+    q = short_text(
+        blank=False,
+        metadata={"description": "part of the name or the employee id, in any case"},
+    )
+
+
+class ScorecardQuery(ListQuery):
     period = period_field(required=True)
     rating = fields.Integer(validate=validate.Range(0, 1000))
 
@@ -59,15 +73,21 @@ class ScorecardPage(Schema):
 @resource.arguments(EmployeeQuery, location="query")
 @resource.response(200, EmployeePage)
 def list_employees(query: dict[str, Any]) -> dict[str, Any]:
-    """Employees by id (filters: department, manager_id); a manager sees their reports"""
+    """Employees by id (filters: department, manager_id, q); a manager sees their reports"""
     await_views([EmployeesView.name], query.pop("min_position", None))
+    page = employee_list(query)
+    return {"items": list(page.items), "next": page.next}
+
+
+def employee_list(query: dict[str, Any]) -> Listing[EmployeeRow, str]:
+    """The employees a list shows the principal for ``query``: a manager their reports, an
+    employee themself."""
     query = scope_of_lists(query)
     own = query.pop("employee_id", None)
     if own is not None:
         row = employee(source(), own)
-        return {"items": [row] if row is not None else [], "next": None}
-    page = employees(source(), **query)
-    return {"items": list(page.items), "next": page.next}
+        return Listing((row,) if row is not None else (), None)
+    return employees(source(), **query)
 
 
 @resource.route("/scorecards", "GET", answers=[HTTPStatus.CONFLICT])

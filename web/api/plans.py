@@ -122,7 +122,10 @@ def activate(body: dict[str, Any], employee_id: str, cycle_id: str) -> Answer:
 @resource.response(200, LintOut)
 def lint(employee_id: str, cycle_id: str) -> dict[str, Any]:
     """Warnings against good practice: 4 to 6 KRAs, 2 to 3 KPIs each, measurable KPIs"""
-    plan = ledger().plan(employee_id, cycle_id)
+    return lint_view(ledger().plan(employee_id, cycle_id))
+
+
+def lint_view(plan: Plan) -> dict[str, Any]:
     return {"warnings": plan.lint(), "version": plan.version}
 
 

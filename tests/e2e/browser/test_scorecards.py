@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from tests.e2e.browser.conftest import Tab
 from tests.e2e.browser.history import HOSTILE_TITLE, write_history
-from tests.e2e.client import ApiClient
+from tests.e2e.client import ApiClient, new_id
 from tests.e2e.conftest import Organisation
 
 
@@ -67,18 +67,35 @@ def test_a_malformed_position_is_a_422_page_naming_the_field(
     assert "position" in tab.page.locator(".field-errors").inner_text()
 
 
-def test_the_person_page_charts_the_score_per_period_from_its_table(
+def test_the_person_page_charts_one_line_per_cycle_over_its_quarters_from_its_table(
     tab_of: Callable[[str], Tab], hr: ApiClient, organisation: Organisation
 ) -> None:
-    written = write_history(hr, organisation.report_id)
-    caught_up = {"period": written.seat.q1, "min_position": written.after}
-    hr.ok("GET", "/scorecards", params=caught_up)
+    employee_id = new_id("E")
+    profile = {"name": "Lena Das", "department": "Sales", "role": "Analyst"}
+    hr.ok("PUT", f"/employees/{employee_id}", {**profile, "manager_id": organisation.manager_id})
+    cycles = [write_history(hr, employee_id) for _ in range(2)]
+    for written in cycles:
+        caught_up = {"period": written.seat.cycle_id, "min_position": cycles[-1].after}
+        hr.ok("GET", "/scorecards", params=caught_up)
     tab = tab_of("manager")
-    tab.open(f"/people/{organisation.report_id}")
+    tab.open(f"/people/{employee_id}")
     tab.page.wait_for_function("document.getElementById('score-chart').chart !== undefined")
-    drawn = tab.page.evaluate("document.getElementById('score-chart').chart.data.datasets[0].data")
-    table = tab.page.locator("#score-table [data-score]").all_inner_texts()
-    assert len(table) >= 1
-    assert [None if value is None else f"{value:.2f}" for value in drawn] == [
-        None if text == "—" else text for text in table
-    ]
+    chart = tab.page.evaluate(
+        "(({labels, datasets}) => ({labels, lines: datasets.map(d => [d.label, d.data])}))"
+        "(document.getElementById('score-chart').chart.data)"
+    )
+    table = dict(
+        tab.page.locator("#score-table tbody tr[data-period]").evaluate_all(
+            "rows => rows.map(row => [row.dataset.period,"
+            " row.querySelector('[data-score]').textContent])"
+        )
+    )
+    assert chart["labels"] == ["Q1", "Q2", "Q3", "Q4"]
+    assert [label for label, _ in chart["lines"]] == sorted(w.seat.cycle_id for w in cycles)
+    for cycle_id, drawn in chart["lines"]:
+        assert cycle_id in table  # the whole year is listed, not drawn
+        quarters = [table.get(f"{cycle_id}-Q{quarter}", "—") for quarter in range(1, 5)]
+        assert [None if value is None else f"{value:.2f}" for value in drawn] == [
+            None if text == "—" else text for text in quarters
+        ]
+        assert drawn[0] is not None

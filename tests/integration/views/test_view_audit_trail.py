@@ -20,6 +20,7 @@ from projections.queries import (
     audit_trail,
     stream_audit_trail,
 )
+from projections.queries.audit import audit_trail_newest_first, event_types_of
 from projections.views import AuditTrailView, History
 from tests.integration.views.support import (
     HR,
@@ -169,6 +170,34 @@ def test_the_trail_is_filtered_and_paged_by_position(own_app: LedgerApp, reader:
     assert [entry for items in pages for entry in items] == expected
     assert {entry.employee_id for entry in expected} == {"E1001"}
     assert entries(reader, AuditFilter(actor="nobody")) == []
+
+
+def test_the_trail_pages_newest_first_as_the_reverse_of_oldest_first(
+    own_app: LedgerApp, reader: Reader
+) -> None:
+    open_cycle(own_app)
+    ana, ravi = seat(own_app, "E1001"), seat(own_app, "E1002")
+    for day in range(3):
+        measure(own_app, ana, "87", date(2026, 5, 1) + timedelta(days=day))
+        measure(own_app, ravi, "91", date(2026, 5, 1) + timedelta(days=day))
+    project(own_app)
+    of_ana = AuditFilter(employee_id="E1001")
+    expected = list(reversed(entries(reader, of_ana)))
+
+    pages, before = [], None
+    while True:
+        page = audit_trail_newest_first(reader, of_ana, before=before, limit=3)
+        pages.append(page.items)
+        before = page.next
+        if before is None:
+            break
+
+    assert [entry for items in pages for entry in items] == expected
+    assert all(len(items) == 3 for items in pages[:-1])
+    assert len(pages) > 1
+    assert "MeasurementLog.MeasurementRecorded" in event_types_of(reader, "E1001")
+    assert event_types_of(reader, "E1001") == sorted({entry.event_type for entry in expected})
+    assert event_types_of(reader, "E9999") == []
 
 
 def test_the_trail_is_filtered_by_recorded_time_from_inclusive_to_exclusive(

@@ -60,3 +60,24 @@ def test_an_employee_shows_their_latest_profile_and_when_and_why_they_left(
     assert (row.left_on, row.leaving_reason) == (date(2026, 12, 31), "resigned")
     assert (row.version, row.position) == (3, left)
     assert employee(reader, "E9999") is None
+
+
+def test_employees_are_found_by_part_of_their_name_or_id_in_any_case(
+    own_app: LedgerApp, reader: Reader
+) -> None:
+    own_app.register_employee(HR, "E1001", Profile("Asha Rao", "Sales", "Analyst"))
+    own_app.register_employee(HR, "E1002", Profile("Ravi Iyer", "Sales", "Lead"))
+    own_app.register_employee(HR, "X_100", Profile("Mei 100% Lin", "Ops", "Analyst"))
+    project(own_app)
+
+    def found(q: str, department: str | None = None) -> list[str]:
+        rows = employees(reader, q=q, department=department).items
+        return [row.employee_id for row in rows]
+
+    assert found("rao") == ["E1001"]
+    assert found("e100") == ["E1001", "E1002"]
+    assert found("IYER", department="Sales") == ["E1002"]
+    assert found("iyer", department="Ops") == []
+    assert found("100%") == ["X_100"]
+    assert found("_1") == ["X_100"]
+    assert found("%") == ["X_100"]

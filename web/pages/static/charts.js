@@ -8,16 +8,21 @@
     return holder ? JSON.parse(holder.textContent) : null;
   }
 
+  const LINE_COLOURS = ["#1f5fbf", "#1d7a46", "#b3261e", "#8a4fbf", "#b36b00", "#5b6472"];
+
   function scorePerPeriod(canvas, data) {
+    // One line per cycle, over its quarters; a quarter without a score is a gap.
+    const datasets = data.series.map((line, index) => {
+      const colour = LINE_COLOURS[index % LINE_COLOURS.length];
+      return { label: line.cycle, data: line.scores.map((s) => (s === null ? null : Number(s))),
+               borderColor: colour, backgroundColor: colour, spanGaps: false };
+    });
     return new Chart(canvas, {
       type: "line",
-      data: {
-        labels: data.labels,
-        datasets: [{ label: "Score", data: data.scores.map((s) => (s === null ? null : Number(s))),
-                     borderColor: "#1f5fbf", backgroundColor: "#1f5fbf", spanGaps: false }],
-      },
+      data: { labels: data.labels, datasets: datasets },
       options: { animation: false, maintainAspectRatio: false,
-                 scales: { y: { title: { display: true, text: "score" } } } },
+                 scales: { x: { title: { display: true, text: "quarter" } },
+                           y: { title: { display: true, text: "score" } } } },
     });
   }
 
