@@ -103,7 +103,7 @@ def test_a_form_without_its_csrf_token_is_refused(tab_of: Callable[[str], Tab]) 
 
 
 def test_an_address_nothing_serves_is_a_page_for_a_browser_and_a_problem_for_a_client(
-    tab_of: Callable[[str], Tab], base_url: str
+    tab_of: Callable[[str], Tab], base_url: str, tokens: dict[str, str]
 ) -> None:
     tab = tab_of("auditor")
     response = tab.page.goto(f"{tab.origin}/no-such-page")
@@ -111,6 +111,7 @@ def test_an_address_nothing_serves_is_a_page_for_a_browser_and_a_problem_for_a_c
     assert response.status == 404
     assert tab.page.locator("h1").inner_text() == "Not found"
     for path in ("/no-such-page", "/api/v1/no-such-resource"):
-        answer = httpx.get(base_url + path, headers={"Accept": "application/json"})
+        headers = {"Accept": "application/json", "Authorization": f"Bearer {tokens['auditor']}"}
+        answer = httpx.get(base_url + path, headers=headers)
         assert answer.status_code == 404
         assert answer.headers["content-type"] == "application/problem+json"

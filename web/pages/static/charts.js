@@ -26,6 +26,16 @@
     });
   }
 
+  function floorOf(bars) {
+    // The axis starts a little below the lowest score a step reaches, so that the steps'
+    // differences show; the totals, standing from zero, run off the bottom of the axis.
+    const reached = bars.flatMap((bar) => (bar.kind === "total" ? [Number(bar.to)] : [Number(bar.from), Number(bar.to)]));
+    const lowest = Math.min(...reached);
+    const highest = Math.max(...reached);
+    const margin = Math.max((highest - lowest) * 0.5, 1);
+    return Math.max(0, Math.floor(lowest - margin));
+  }
+
   function waterfall(canvas, data) {
     // One bar per step: each floats from the score before the step to the score after it;
     // the first and last bars stand from zero on the earlier and the later score.
@@ -38,7 +48,7 @@
               datasets: [{ label: "Score", data: bars, backgroundColor: colours }] },
       options: { animation: false, maintainAspectRatio: false,
                  plugins: { legend: { display: false } },
-                 scales: { y: { beginAtZero: false, title: { display: true, text: "score" } } } },
+                 scales: { y: { min: floorOf(data.bars), title: { display: true, text: "score" } } } },
     });
   }
 
