@@ -150,10 +150,7 @@ class RegisterPage(Schema):
 @resource.response(200, AuditPage)
 def get_audit(query: dict[str, Any]) -> dict[str, Any]:
     """The audit trail: one entry per event, with who, when, why and what changed"""
-    await_views([AUDIT], query.pop("min_position", None))
-    after, limit = query.pop("after", None), query.pop("limit")
-    page = audit_trail(source(), AuditFilter(**query), after=after, limit=limit)
-    return {"items": [entry_out(item) for item in page.items], "next": page.next}
+    return audit_page(query)
 
 
 @resource.route("/target-revisions", "GET", answers=[HTTPStatus.CONFLICT])
@@ -162,10 +159,7 @@ def get_audit(query: dict[str, Any]) -> dict[str, Any]:
 @resource.response(200, RegisterPage)
 def get_register(query: dict[str, Any]) -> dict[str, Any]:
     """The register of target definitions, revisions, adjustments and removals"""
-    await_views([REGISTER], query.pop("min_position", None))
-    after, limit = query.pop("after", None), query.pop("limit")
-    page = target_revisions(source(), RegisterFilter(**query), after=after, limit=limit)
-    return {"items": list(page.items), "next": page.next}
+    return register_page(query)
 
 
 @resource.route("/exports/audit", "GET", answers=[HTTPStatus.CONFLICT])
@@ -174,6 +168,44 @@ def get_register(query: dict[str, Any]) -> dict[str, Any]:
 @EXPORT_DOC
 def export_audit(query: dict[str, Any]) -> Response:
     """The audit trail as CSV, JSON Lines or XLSX, at a position (default: the head)"""
+    return audit_export(query)
+
+
+@resource.route("/exports/target-revisions", "GET", answers=[HTTPStatus.CONFLICT])
+@requires(Action.AUDIT)
+@resource.arguments(ExportQuery, location="query")
+@EXPORT_DOC
+def export_register(query: dict[str, Any]) -> Response:
+    """The target-revision register as CSV, JSON Lines or XLSX, at a position"""
+    return register_export(query)
+
+
+def entry_out(entry: AuditEntry) -> dict[str, Any]:
+    changes = {name: change.as_json() for name, change in entry.changes.items()}
+    return {**entry.__dict__, "changes": changes}
+
+
+def audit_page(query: dict[str, Any]) -> dict[str, Any]:
+    """One page of the audit trail for ``query`` as AuditQuery loads it."""
+    query = dict(query)
+    await_views([AUDIT], query.pop("min_position", None))
+    after, limit = query.pop("after", None), query.pop("limit")
+    page = audit_trail(source(), AuditFilter(**query), after=after, limit=limit)
+    return {"items": [entry_out(item) for item in page.items], "next": page.next}
+
+
+def register_page(query: dict[str, Any]) -> dict[str, Any]:
+    """One page of the target-revision register for ``query`` as RegisterQuery loads it."""
+    query = dict(query)
+    await_views([REGISTER], query.pop("min_position", None))
+    after, limit = query.pop("after", None), query.pop("limit")
+    page = target_revisions(source(), RegisterFilter(**query), after=after, limit=limit)
+    return {"items": list(page.items), "next": page.next}
+
+
+def audit_export(query: dict[str, Any]) -> Response:
+    """The audit trail's export for ``query`` as ExportQuery loads it."""
+    query = dict(query)
     fmt, position = Format(query.pop("format")), query.pop("position", None)
     proofs = query.pop("proofs")
     header = export_header(ledger(), "audit", position, query)
@@ -184,12 +216,9 @@ def export_audit(query: dict[str, Any]) -> Response:
     return export_response(fmt, AUDIT_COLUMNS, rows, header)
 
 
-@resource.route("/exports/target-revisions", "GET", answers=[HTTPStatus.CONFLICT])
-@requires(Action.AUDIT)
-@resource.arguments(ExportQuery, location="query")
-@EXPORT_DOC
-def export_register(query: dict[str, Any]) -> Response:
-    """The target-revision register as CSV, JSON Lines or XLSX, at a position"""
+def register_export(query: dict[str, Any]) -> Response:
+    """The target-revision register's export for ``query`` as ExportQuery loads it."""
+    query = dict(query)
     fmt, position = Format(query.pop("format")), query.pop("position", None)
     proofs = query.pop("proofs")
     header = export_header(ledger(), "target-revisions", position, query)
@@ -199,8 +228,3 @@ def export_register(query: dict[str, Any]) -> Response:
     if proofs:
         return proven_response(ledger(), settings(), fmt, REGISTER_COLUMNS, rows, header)
     return export_response(fmt, REGISTER_COLUMNS, rows, header)
-
-
-def entry_out(entry: AuditEntry) -> dict[str, Any]:
-    changes = {name: change.as_json() for name, change in entry.changes.items()}
-    return {**entry.__dict__, "changes": changes}

@@ -141,6 +141,11 @@ def start_import(query: dict[str, Any]) -> Any:
 @resource.response(200)
 def template() -> Response:
     """The workbook to fill: its sheets, headers, drop-down lists and instructions"""
+    return template_response()
+
+
+def template_response() -> Response:
+    """The template workbook as a download."""
     headers = {"Content-Disposition": 'attachment; filename="ledger-import-template.xlsx"'}
     return Response(template_xlsx(), mimetype=XLSX, headers=headers)
 

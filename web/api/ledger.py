@@ -21,11 +21,12 @@ from web.api.resource import Resource
 from web.api.scorecards import MAX_POSITION
 from web.serving.auth import requires
 from web.serving.calls import ledger, principal, settings
-from web.serving.jobs import Outcome, Work, Workspace
+from web.serving.jobs import JobState, Outcome, Work, Workspace
 from web.serving.problems import problem
 
 resource = Resource("ledger", "The ledger's chain: head, verification and digests")
 
+VERIFICATION = "verification"
 PUBLIC_KEY = validate.Regexp("^[0-9a-f]{64}$", error="must be 64 lowercase hex digits")
 
 
@@ -178,13 +179,17 @@ def start_verification(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[
 
     Follow Location for its progress and result.
     """
-    kept: Digest | None = body.get("digest")
+    return accepted(verification_job(body.get("digest"), body.get("trusted_public_key")))
+
+
+def verification_job(kept: Digest | None, trusted_public_key: str | None = None) -> JobState:
+    """Start verifying the whole chain, or the ledger against ``kept``, as the principal's job."""
     work = (
         verification_work(ledger(), settings())
         if kept is None
-        else digest_check_work(ledger(), kept, body.get("trusted_public_key"))
+        else digest_check_work(ledger(), kept, trusted_public_key)
     )
-    return accepted(jobs().start("verification", principal().actor, work, unit="event"))
+    return jobs().start(VERIFICATION, principal().actor, work, unit="event")
 
 
 def verification_view(app: LedgerApp, result: Verification, config: Settings) -> dict[str, Any]:

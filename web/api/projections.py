@@ -54,6 +54,10 @@ class ViewStatusListOut(Schema):
 @resource.response(200, ViewStatusListOut)
 def projections() -> dict[str, Any]:
     """Each read model's position, the ledger's head, lag, version, status and last error"""
+    return {"items": view_statuses(), "next": None}
+
+
+def view_statuses() -> list[dict[str, Any]]:
+    """Each read model's status, as the list of ``GET /projections`` holds it."""
     app = ledger()
-    rows = view_status(app, all_views(app))
-    return {"items": [asdict(row) for row in rows], "next": None}
+    return [asdict(row) for row in view_status(app, all_views(app))]

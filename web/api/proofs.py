@@ -78,8 +78,7 @@ class PublicKeyOut(Schema):
 @resource.response(200, TreeHeadOut)
 def tree_head(query: dict[str, Any]) -> dict[str, object]:
     """The Merkle tree's size and root hash, signed with the ledger's key when it has one"""
-    head = ledger().tree.head(query.get("tree_size"))
-    return SignedTreeHead.of(head).signed(settings()).to_dict()
+    return tree_head_document(query.get("tree_size"))
 
 
 @resource.route("/ledger/proofs/inclusion", "GET", answers=(404, 422))
@@ -105,7 +104,19 @@ def consistency(query: dict[str, Any]) -> dict[str, object]:
 @resource.response(200, PublicKeyOut)
 def public_key() -> dict[str, str]:
     """The Ed25519 public key that checks the ledger's signed tree heads and digests"""
-    key_file = settings().signing_key
-    if key_file is None:
+    key = public_key_hex()
+    if key is None:
         raise NotFound("this ledger has no signing key")
-    return {"public_key": read_public_key(key_file)}
+    return {"public_key": key}
+
+
+def tree_head_document(size: int | None = None) -> dict[str, object]:
+    """The tree head of ``size`` leaves (None: every leaf), signed when the ledger has a key."""
+    head = ledger().tree.head(size)
+    return SignedTreeHead.of(head).signed(settings()).to_dict()
+
+
+def public_key_hex() -> str | None:
+    """The Ed25519 public key (hex) that checks the ledger's signatures; None without a key."""
+    key_file = settings().signing_key
+    return None if key_file is None else read_public_key(key_file)

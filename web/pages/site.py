@@ -8,14 +8,18 @@ from flask import Flask
 
 from ledger.config import Settings
 from web.pages import (  # noqa: F401 - each module adds its views to the blueprint
+    audit,
     directory,
     errors,
     explanations,
     history,
     home,
+    imports_view,
     layout,
+    ledger_view,
     people,
     plans,
+    projections_view,
     reviews,
     scorecards,
     signing,
