@@ -8,14 +8,15 @@ from __future__ import annotations
 from flask import g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from ledger.domain.access import Principal, token_hash
+from ledger.domain.access import token_hash
 from web.pages.blueprint import pages
 from web.pages.safety import CSRF_FIELD, check_csrf, csrf_token, protect
+from web.serving.auth import SESSION_TOKEN_HASH, SESSION_TOKEN_ID, session_principal
 from web.serving.calls import ledger
 
 OPEN_ENDPOINTS = frozenset({"pages.sign_in", "pages.static"})
-TOKEN_ID = "token_id"
-TOKEN_HASH = "token_hash"
+TOKEN_ID = SESSION_TOKEN_ID
+TOKEN_HASH = SESSION_TOKEN_HASH
 
 
 @pages.before_request
@@ -34,13 +35,6 @@ def signed_in() -> Response | None:
 
 
 pages.after_request(protect)
-
-
-def session_principal() -> Principal | None:
-    token_id, hashed = session.get(TOKEN_ID), session.get(TOKEN_HASH)
-    if not isinstance(token_id, str) or not isinstance(hashed, str):
-        return None
-    return ledger().session_principal(token_id, hashed)
 
 
 @pages.route("/sign-in", methods=["GET", "POST"])

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import g, request
+from flask import g, request, session
 from werkzeug.exceptions import Unauthorized, UnsupportedMediaType
 
-from ledger.domain.access import Action
+from ledger.domain.access import Action, Principal
 from ledger.ids import parse_measurement_id
 from web.api.resource import API_PREFIX
 from web.serving.calls import ledger, principal
@@ -19,6 +19,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 PUBLIC_PATHS = frozenset({f"{API_PREFIX}/", f"{API_PREFIX}/openapi.json"})
 """The index and the OpenAPI document answer without a token."""
+READING_METHODS = frozenset({"GET", "HEAD"})
+SESSION_TOKEN_ID = "token_id"
+SESSION_TOKEN_HASH = "token_hash"
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="performance-ledger"'}
 
 
@@ -27,6 +30,11 @@ def authenticate() -> None:
     if not request.path.startswith(f"{API_PREFIX}/") or request.path in PUBLIC_PATHS:
         return
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if "Authorization" not in request.headers and request.method in READING_METHODS:
+        signed_in = session_principal()
+        if signed_in is not None:
+            g.principal = signed_in
+            return
     if scheme.lower() != "bearer" or not token.strip():
         raise _unauthorized("send a bearer token: Authorization: Bearer <token>")
     found = ledger().principal(token.strip())
@@ -35,6 +43,16 @@ def authenticate() -> None:
     g.principal = found
     if not body_is_acceptable(request):
         raise UnsupportedMediaType("send the body as application/json")
+
+
+def session_principal() -> Principal | None:
+    """Who the pages' session cookie names, read afresh: None without one or once its
+    token is revoked. A signed-in browser reads the API with it too (GET only: a write
+    always needs the bearer token, so no page can be made to write by another site)."""
+    token_id, hashed = session.get(SESSION_TOKEN_ID), session.get(SESSION_TOKEN_HASH)
+    if not isinstance(token_id, str) or not isinstance(hashed, str):
+        return None
+    return ledger().session_principal(token_id, hashed)
 
 
 def _unauthorized(description: str) -> Unauthorized:

@@ -3,7 +3,10 @@ same position, and markup in the ledger shown as text."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+
+import httpx
 
 from tests.e2e.browser.conftest import Tab
 from tests.e2e.browser.history import HOSTILE_TITLE, write_history
@@ -99,3 +102,29 @@ def test_the_person_page_charts_one_line_per_cycle_over_its_quarters_from_its_ta
             None if text == "—" else text for text in quarters
         ]
         assert drawn[0] is not None
+
+
+def test_a_signed_in_browser_reads_the_api_but_never_writes_with_its_session(
+    tab_of: Callable[[str], Tab], hr: ApiClient, organisation: Organisation
+) -> None:
+    written = write_history(hr, organisation.report_id)
+    tab = tab_of("manager")
+    tab.open(
+        f"/people/{written.seat.employee_id}/scorecards/{written.seat.q1}?position={written.before}"
+    )
+    tab.page.get_by_role("link", name="as JSON").click()
+    shown = json.loads(tab.page.locator("body").inner_text())
+    api = hr.ok(
+        "GET",
+        f"/employees/{written.seat.employee_id}/scorecards/{written.seat.q1}",
+        params={"position": written.before},
+    )
+    assert shown["hash"] == api["hash"]
+    head = hr.head_position()
+    cookies = {c["name"]: c["value"] for c in tab.page.context.cookies()}
+    measurement = {"value": 1, "effective_date": "2026-05-31"}
+    refused = httpx.post(
+        f"{tab.origin}/api/v1{written.seat.kpi()}/measurements", json=measurement, cookies=cookies
+    )
+    assert refused.status_code == 401
+    assert hr.head_position() == head
