@@ -10,6 +10,8 @@ from projections.queries import audit_trail, employees
 from projections.queries.employees import departments
 from projections.queries.plans import plans_of
 from projections.queries.scorecards import scorecards_of
+from web.api.jobs import jobs
+from web.api.ledger import VERIFICATION
 from web.api.read_models import source
 from web.pages.blueprint import pages
 from web.pages.layout import audits, current
@@ -34,6 +36,7 @@ def ledger_home() -> str:
     return render_template(
         "home_ledger.html",
         head=head,
+        verification=jobs().latest(VERIFICATION),
         departments=departments(source()),
         recent=list(reversed(recent)),
     )

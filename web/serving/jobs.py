@@ -195,6 +195,14 @@ class JobRegistry:
             raise NotFound(f"job {job_id} has no file (it is {state.state})")
         return outcome
 
+    def latest(self, kind: str) -> JobState | None:
+        """The job of ``kind`` finished last, of any owner, while it is kept."""
+        with self._lock:
+            self._forget_old()
+            ended = [job.snapshot() for job in self._jobs.values() if job.kind == kind]
+        finished = [job for job in ended if job.finished_at is not None]
+        return max(finished, key=lambda job: job.finished_at or job.started_at, default=None)
+
     def join(self, timeout: float) -> bool:
         """Waits up to ``timeout`` seconds for the running jobs to end; whether they all did."""
         deadline = time.monotonic() + timeout

@@ -45,6 +45,9 @@ def test_verification_reaches_done_with_the_apis_result(
     assert tab.page.request.get(f"{tab.origin}{status_url}").json() == job
     progress = tab.page.locator("#job-progress")
     assert progress.get_attribute("value") == progress.get_attribute("max") == str(job["total"])
+    tab.open("/")
+    last = tab.page.locator("#last-verification").inner_text()
+    assert f"the chain held over {result['checked']} events" in last
 
 
 @pytest.fixture
