@@ -197,6 +197,7 @@ def _correct_late_data(app: LedgerApp) -> None:
     if log is None:
         return
     first = log.measurements[0]
+    assert first.value is not None, "the demo's first measurement is a value"
     app.correct_measurement(
         Context(actor="manager:M104"),
         first.measurement_id,

@@ -25,9 +25,9 @@ def extreme(facts: dict[str, MeasurementFact], kpi_id: str, quarter: int, which:
         and quarter_within(START, fact.effective_date) == quarter
     ]
     if which == "least":
-        return min(counted, key=lambda fact: fact.value).measurement_id
+        return min(counted, key=lambda fact: fact.value or 0).measurement_id
     if which == "greatest":
-        return max(counted, key=lambda fact: fact.value).measurement_id
+        return max(counted, key=lambda fact: fact.value or 0).measurement_id
     return max(counted, key=lambda fact: (fact.effective_date, fact.sequence)).measurement_id
 
 
