@@ -306,6 +306,7 @@ def _kpi_defined(event: Plan.KpiDefined, before: Aggregate | None, lookup: Looku
         "target": event.target,
         "threshold": event.threshold,
         "stretch": event.stretch,
+        **({} if event.scale is None else {"scale": event.scale}),
     }
     subject = of_plan(plan, kra_id=event.kra_id, kpi_id=event.kpi_id)
     return _with(subject, created(fields))

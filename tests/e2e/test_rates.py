@@ -110,6 +110,9 @@ def test_the_audit_trail_and_its_export_show_the_parts_and_their_correction(
     trail = auditor.ok("GET", "/audit", params=params)["items"]
 
     changes = {entry["position"]: entry["changes"] for entry in trail}
+    [defined] = [entry for entry in trail if entry["event_type"] == "Plan.KpiDefined"]
+    assert defined["changes"]["scale"] == {"from": None, "to": "100"}
+    assert defined["changes"]["aggregation"] == {"from": None, "to": "ratio"}
     assert changes[written[1]["position"]]["numerator"] == {"from": None, "to": "1"}
     assert changes[written[1]["position"]]["denominator"] == {"from": None, "to": "100"}
     assert changes[corrected["position"]] == {
