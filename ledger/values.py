@@ -23,6 +23,12 @@ class Aggregation(Enum):
     LAST = "last"
     MIN = "min"
     MAX = "max"
+    RATIO = "ratio"
+    """A rate: the sum of numerators over the sum of denominators, times the KPI's scale."""
+
+
+RATIO_SCALES = (Decimal(1), Decimal(100))
+"""The scales a rate may have: a fraction, or a percentage."""
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ def generate_ledger(app: LedgerApp, events: int, progress: Progress | None = Non
                 value = Decimal(rng.randrange(5, 40))
                 if log.measurements and rng.random() < 0.02:
                     target = log.measurements[rng.randrange(len(log.measurements))]
-                    if not target.voided:
+                    if not target.voided and target.value is not None:
                         log.correct(
                             target.measurement_id,
                             target.value + 1,

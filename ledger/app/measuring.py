@@ -39,11 +39,14 @@ class MeasurementCommands(PlanCommands):
         cycle_id: str,
         kpi_id: str,
         *,
-        value: Decimal,
+        value: Decimal | None = None,
         effective_date: date,
         source: str = DEFAULT_SOURCE,
         note: str = "",
+        numerator: Decimal | None = None,
+        denominator: Decimal | None = None,
     ) -> Written:
+        """A value of a KPI, or a rate's numerator and denominator."""
         plan, cycle, log = self.measuring(ctx, employee_id, cycle_id)
         measurement_id = log.record(
             plan,
@@ -53,6 +56,8 @@ class MeasurementCommands(PlanCommands):
             effective_date=effective_date,
             source=source,
             note=note,
+            numerator=numerator,
+            denominator=denominator,
             actor=ctx.actor,
         )
         ids = {"measurement_id": measurement_id}
@@ -79,11 +84,26 @@ class MeasurementCommands(PlanCommands):
 
     @command
     def correct_measurement(
-        self, ctx: Context, measurement_id: str, *, value: Decimal, reason: str | None
+        self,
+        ctx: Context,
+        measurement_id: str,
+        *,
+        value: Decimal | None = None,
+        reason: str | None,
+        numerator: Decimal | None = None,
+        denominator: Decimal | None = None,
     ) -> Written:
+        """A new value, or a rate's new numerator and denominator (both)."""
         log = self.log_of(measurement_id)
         self.check_version(ctx, log)
-        log.correct(measurement_id, value, reason=reason, actor=ctx.actor)
+        log.correct(
+            measurement_id,
+            value,
+            reason=reason,
+            actor=ctx.actor,
+            numerator=numerator,
+            denominator=denominator,
+        )
         return self.commit(ctx, log, main=log, ids={"measurement_id": measurement_id})
 
     @command

@@ -9,7 +9,7 @@ from typing import Any
 
 from ledger.domain.checks import TEXT_MAX_LENGTH, check_number, check_text
 from ledger.errors import InvalidInput
-from ledger.values import Aggregation, Direction, TargetChange, TargetSpec
+from ledger.values import RATIO_SCALES, Aggregation, Direction, TargetChange, TargetSpec
 
 FULL_WEIGHT = Decimal(100)
 SPEC_FIELDS = ("target", "threshold", "stretch")
@@ -47,13 +47,15 @@ class KpiDefinition:
     weight: Decimal
     spec: TargetSpec
     description: str = ""
+    scale: Decimal | None = None
+    """A rate's multiplier (1 or 100); a KPI of another aggregation has none."""
 
     def checked(self) -> KpiDefinition:
         if not isinstance(self.direction, Direction):
             message = "must be increase or decrease"
             raise InvalidInput(f"direction {message}", {"direction": message})
         if not isinstance(self.aggregation, Aggregation):
-            message = "must be sum, mean, last, min or max"
+            message = "must be sum, mean, last, min, max or ratio"
             raise InvalidInput(f"aggregation {message}", {"aggregation": message})
         return KpiDefinition(
             name=check_text(self.name, "name"),
@@ -65,10 +67,13 @@ class KpiDefinition:
             description=check_text(
                 self.description, "description", required=False, max_length=TEXT_MAX_LENGTH
             ),
+            scale=check_scale(self.scale, self.aggregation),
         )
 
     def fields(self) -> dict[str, Any]:
-        """Every field by name, with the target, threshold and stretch side by side."""
+        """Every field by name, with the target, threshold and stretch side by side; the
+        scale only for a rate, so that other KPIs read as they always have."""
+        scale = {} if self.scale is None else {"scale": self.scale}
         return {
             "name": self.name,
             "description": self.description,
@@ -79,7 +84,21 @@ class KpiDefinition:
             "target": self.spec.target,
             "threshold": self.spec.threshold,
             "stretch": self.spec.stretch,
+            **scale,
         }
+
+
+def check_scale(scale: Decimal | None, aggregation: Aggregation) -> Decimal | None:
+    """A rate has a scale of 1 or 100; any other KPI has none."""
+    if aggregation is not Aggregation.RATIO:
+        if scale is not None:
+            message = "only a KPI with aggregation ratio has a scale"
+            raise InvalidInput(f"scale: {message}", {"scale": message})
+        return None
+    if scale is None or isinstance(scale, bool) or scale not in RATIO_SCALES:
+        message = "a KPI with aggregation ratio needs a scale of 1 or 100"
+        raise InvalidInput(f"scale: {message}", {"scale": message})
+    return scale
 
 
 @dataclass(frozen=True)
@@ -124,6 +143,12 @@ class Kpi:
     """The target, threshold and stretch the KPI was defined (or last changed) with."""
     revisions: tuple[TargetChange, ...] = ()
     adjustments: tuple[TargetChange, ...] = ()
+    scale: Decimal | None = None
+
+    @property
+    def is_rate(self) -> bool:
+        """Its measurements carry a numerator and a denominator, not a value."""
+        return self.aggregation is Aggregation.RATIO
 
     def to_definition(self) -> KpiDefinition:
         return KpiDefinition(
@@ -134,6 +159,7 @@ class Kpi:
             weight=self.weight,
             spec=self.definition,
             description=self.description,
+            scale=self.scale,
         )
 
     def changed(self, changes: Mapping[str, Any]) -> Kpi:

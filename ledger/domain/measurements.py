@@ -16,11 +16,11 @@ from ledger.domain.checks import (
     TEXT_MAX_LENGTH,
     check_actor,
     check_date,
-    check_number,
     check_text,
     require_reason,
 )
 from ledger.domain.cycle import ReviewCycle
+from ledger.domain.observations import Observation, check_observation
 from ledger.domain.plan import Plan
 from ledger.domain.topics import explicit_topics
 from ledger.errors import InvalidInput, NotFound, RuleViolated
@@ -35,14 +35,25 @@ class Measurement:
 
     measurement_id: str
     kpi_id: str
-    original_value: Decimal
-    value: Decimal
+    original_value: Decimal | None
+    value: Decimal | None
+    """None for a rate, whose numerator and denominator are what it observes."""
     effective_date: date
     sequence: int
     """The log version that recorded it: recorded later, higher sequence."""
     source: str
     note: str
     voided: bool = False
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+
+    @property
+    def is_rate(self) -> bool:
+        return self.numerator is not None
+
+    @property
+    def observation(self) -> Observation:
+        return Observation(self.value, self.numerator, self.denominator)
 
 
 @explicit_topics("MeasurementLog")
@@ -65,10 +76,20 @@ class MeasurementLog(Aggregate):
     class MeasurementRecorded(Event):
         measurement_id: str
         kpi_id: str
-        value: Decimal
+        value: Decimal | None
         effective_date: date
         source: str
         note: str
+        numerator: Decimal | None
+        denominator: Decimal | None
+        """A rate's parts; None for a value."""
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Stored before rates: every measurement then was a value."""
+            state["numerator"] = state["denominator"] = None
 
         def apply(self, log: MeasurementLog) -> None:
             log._measurements = log._measurements.append(
@@ -81,17 +102,35 @@ class MeasurementLog(Aggregate):
                     sequence=self.originator_version,
                     source=self.source,
                     note=self.note,
+                    numerator=self.numerator,
+                    denominator=self.denominator,
                 )
             )
 
     class MeasurementCorrected(Event):
         measurement_id: str
         kpi_id: str
-        value: Decimal
+        value: Decimal | None
         reason: str
+        numerator: Decimal | None
+        denominator: Decimal | None
+        """A rate's corrected parts, both of them; None for a value."""
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Stored before rates: every correction then was of a value."""
+            state["numerator"] = state["denominator"] = None
 
         def apply(self, log: MeasurementLog) -> None:
-            log._replace(replace(log.measurement(self.measurement_id), value=self.value))
+            corrected = replace(
+                log.measurement(self.measurement_id),
+                value=self.value,
+                numerator=self.numerator,
+                denominator=self.denominator,
+            )
+            log._replace(corrected)
 
     class MeasurementVoided(Event):
         measurement_id: str
@@ -176,16 +215,19 @@ class MeasurementLog(Aggregate):
         cycle: ReviewCycle,
         *,
         kpi_id: str,
-        value: Decimal,
+        value: Decimal | None = None,
         effective_date: date,
         source: str = DEFAULT_SOURCE,
         note: str = "",
         actor: str,
+        numerator: Decimal | None = None,
+        denominator: Decimal | None = None,
     ) -> str:
-        """Records a value of a KPI of the active ``plan`` and returns its new measurement id.
+        """Records a value of a KPI of the active ``plan`` (for a rate, its numerator and
+        denominator) and returns its new measurement id.
 
         Raises RuleViolated unless the plan is active, NotFound for a KPI not in the plan,
-        InvalidInput for a malformed value or an effective date outside the cycle.
+        InvalidInput for a malformed value or parts, or an effective date outside the cycle.
         """
         if (plan.employee_id, plan.cycle_id, cycle.cycle_id) != (
             self.employee_id,
@@ -195,8 +237,8 @@ class MeasurementLog(Aggregate):
             raise ValueError("the plan and the cycle must be those of this measurement log")
         actor = check_actor(actor)
         plan.check_active()
-        plan.kpi(kpi_id)
-        value = check_number(value, "value")
+        kpi = plan.kpi(kpi_id)
+        observed = check_observation(kpi.is_rate, value, numerator, denominator)
         if not cycle.contains(check_date(effective_date, "effective_date")):
             message = (
                 f"must lie in cycle {cycle.cycle_id}, "
@@ -208,33 +250,46 @@ class MeasurementLog(Aggregate):
             self.MeasurementRecorded,
             measurement_id=new_id,
             kpi_id=kpi_id,
-            value=value,
+            value=observed.value,
             effective_date=effective_date,
             source=check_text(source, "source"),
             note=check_text(note, "note", required=False, max_length=TEXT_MAX_LENGTH),
+            numerator=observed.numerator,
+            denominator=observed.denominator,
             actor=actor,
         )
         return new_id
 
     def correct(
-        self, measurement_id: str, value: Decimal, *, reason: str | None, actor: str
+        self,
+        measurement_id: str,
+        value: Decimal | None = None,
+        *,
+        reason: str | None,
+        actor: str,
+        numerator: Decimal | None = None,
+        denominator: Decimal | None = None,
     ) -> None:
-        """Replaces a measurement's value, keeping its original.
+        """Replaces a measurement's value (a rate's numerator and denominator, both),
+        keeping its original.
 
         Raises NotFound for an unknown measurement, RuleViolated for a voided one or an
         unchanged value, InvalidInput for a malformed value or a missing reason.
         """
         actor, reason = check_actor(actor), require_reason(reason)
         measurement = self._check_not_voided(measurement_id)
-        value = check_number(value, "value")
-        if value == measurement.value:
-            raise RuleViolated(f"measurement {measurement_id} has the value {value} already")
+        observed = check_observation(measurement.is_rate, value, numerator, denominator)
+        if observed == measurement.observation:
+            shown = value if value is not None else f"{numerator}/{denominator}"
+            raise RuleViolated(f"measurement {measurement_id} has the value {shown} already")
         self.trigger_event(
             self.MeasurementCorrected,
             measurement_id=measurement_id,
             kpi_id=measurement.kpi_id,
-            value=value,
+            value=observed.value,
             reason=reason,
+            numerator=observed.numerator,
+            denominator=observed.denominator,
             actor=actor,
         )
 
@@ -262,29 +317,44 @@ class MeasurementLog(Aggregate):
 
 
 def _row(m: Measurement) -> list[Any]:
-    return [
+    """A value's row has nine fields; a rate's two more, its numerator and denominator."""
+    row = [
         m.measurement_id,
         m.kpi_id,
-        str(m.original_value),
-        str(m.value),
+        _text(m.original_value),
+        _text(m.value),
         m.effective_date.isoformat(),
         m.sequence,
         m.source,
         m.note,
         m.voided,
     ]
+    if m.is_rate:
+        row += [_text(m.numerator), _text(m.denominator)]
+    return row
 
 
 def _measurement(row: list[Any]) -> Measurement:
-    measurement_id, kpi_id, original, value, day, sequence, source, note, voided = row
+    measurement_id, kpi_id, original, value, day, sequence, source, note, voided = row[:9]
+    numerator, denominator = row[9:] or (None, None)
     return Measurement(
         measurement_id=measurement_id,
         kpi_id=kpi_id,
-        original_value=Decimal(original),
-        value=Decimal(value),
+        original_value=_decimal(original),
+        value=_decimal(value),
         effective_date=date.fromisoformat(day),
         sequence=sequence,
         source=source,
         note=note,
         voided=voided,
+        numerator=_decimal(numerator),
+        denominator=_decimal(denominator),
     )
+
+
+def _text(number: Decimal | None) -> str | None:
+    return None if number is None else str(number)
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)

@@ -97,6 +97,15 @@ class Plan(Aggregate):
         threshold: Decimal | None
         stretch: Decimal | None
         reason: str | None
+        scale: Decimal | None
+        """A rate's scale; None for every other KPI."""
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Stored before rates: no KPI then had a scale."""
+            state["scale"] = None
 
         def apply(self, plan: Plan) -> None:
             spec = TargetSpec(self.target, self.threshold, self.stretch)
@@ -110,6 +119,7 @@ class Plan(Aggregate):
                 self.aggregation,
                 self.weight,
                 spec,
+                scale=self.scale,
             )
 
     class KpiChanged(Event):
@@ -401,11 +411,18 @@ class Plan(Aggregate):
         an unknown KPI, InvalidInput for malformed values.
         """
         actor = check_actor(actor)
-        current = self.kpi(kpi_id).to_definition().fields()
-        changes = _differences(current, definition.checked().fields())
+        kpi = self.kpi(kpi_id)
+        current = kpi.to_definition().fields()
+        checked = definition.checked()
+        changes = _differences(current, checked.fields())
         if not changes:
             return []
         self._check_fixed_when_active(changes, KPI_FIELDS_FIXED_WHEN_ACTIVE)
+        if self.is_active and kpi.is_rate != (checked.aggregation is Aggregation.RATIO):
+            raise RuleViolated(
+                f"KPI {kpi_id} is measured as {'a rate' if kpi.is_rate else 'values'};"
+                " once the plan is active that is fixed (define another KPI)"
+            )
         self.trigger_event(
             self.KpiChanged,
             kpi_id=kpi_id,
@@ -460,6 +477,7 @@ class Plan(Aggregate):
             threshold=definition.spec.threshold,
             stretch=definition.spec.stretch,
             reason=reason,
+            scale=definition.scale,
             actor=actor,
         )
 
@@ -632,4 +650,6 @@ def _target_change(event: Plan.TargetRevised | Plan.TargetAdjusted, period_id: s
 
 
 def _differences(current: Mapping[str, Any], proposed: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in proposed.items() if current[name] != value}
+    """The fields of ``proposed`` that differ, and None for a field it no longer has."""
+    names = [*proposed, *(name for name in current if name not in proposed)]
+    return {name: proposed.get(name) for name in names if current.get(name) != proposed.get(name)}

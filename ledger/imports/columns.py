@@ -78,6 +78,7 @@ PLANS = Sheet(
         Column("threshold", Kind.NUMBER),
         Column("stretch", Kind.NUMBER),
         Column("activate", Kind.CHOICE, choices=YES_NO, help="yes: activate after its rows"),
+        Column("scale", Kind.NUMBER, help="aggregation ratio only, and required there: 1 or 100"),
     ),
     "One row per KPI; the KRA's columns repeat on each of its KPIs' rows. A plan is drafted"
     " when new; `activate` yes on any of its rows activates it after its last row.",
@@ -88,12 +89,15 @@ MEASUREMENTS = Sheet(
         Column("employee_id", Kind.KEY, required=True),
         Column("cycle_id", Kind.KEY, required=True),
         Column("kpi_id", Kind.KEY, required=True),
-        Column("value", Kind.NUMBER, required=True),
+        Column("value", Kind.NUMBER, help="required, except for a KPI with aggregation ratio"),
         Column("effective_date", Kind.DATE, required=True, help="a date inside the cycle"),
         Column("source", Kind.TEXT),
         Column("note", Kind.TEXT),
+        Column("numerator", Kind.NUMBER, help="a rate's (aggregation ratio), with denominator"),
+        Column("denominator", Kind.NUMBER, help="a rate's (aggregation ratio): 0 or more"),
     ),
-    "One row per measurement, against a KPI of an active plan.",
+    "One row per measurement, against a KPI of an active plan: a value, or for a rate its"
+    " numerator and denominator.",
 )
 TARGETS = Sheet(
     "targets",

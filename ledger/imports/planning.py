@@ -187,6 +187,7 @@ class Planner:
                 record.decimal("threshold"),
                 record.decimal("stretch"),
             ),
+            scale=record.decimal("scale"),
         )
         with refusing(KPI_COLUMNS, "kpi_id"):
             kpi = kpi.checked()
@@ -257,7 +258,9 @@ class Planner:
                 plan,
                 cycle,
                 kpi_id=record.required_text("kpi_id"),
-                value=record.required_decimal("value"),
+                value=record.decimal("value"),
+                numerator=record.decimal("numerator"),
+                denominator=record.decimal("denominator"),
                 effective_date=record.day("effective_date"),
                 source=record.text("source") or IMPORT_SOURCE,
                 note=record.text("note") or "",

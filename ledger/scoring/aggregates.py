@@ -42,6 +42,7 @@ def kpi_plan(kpi: Kpi) -> KpiPlan:
         definition=kpi.definition,
         revisions=kpi.revisions,
         adjustments=kpi.adjustments,
+        scale=kpi.scale,
     )
 
 
@@ -57,7 +58,16 @@ def scoring_input(knowledge: Knowledge, period: Period) -> ScoringInput:
         for kra in plan.kras
     )
     measurements = tuple(
-        MeasurementFact(m.measurement_id, m.kpi_id, m.value, m.effective_date, m.sequence, m.voided)
+        MeasurementFact(
+            m.measurement_id,
+            m.kpi_id,
+            m.value,
+            m.effective_date,
+            m.sequence,
+            m.voided,
+            m.numerator,
+            m.denominator,
+        )
         for m in (log.measurements if log is not None else ())
     )
     policy = CyclePolicy(

@@ -31,7 +31,9 @@ def evaluate_quarter(
     tally = tallies.get((kpi.kpi_id, quarter))
     if tally is None:
         return KpiEvaluation(spec, None, 0, None)
-    actual = tally.actual(kpi.aggregation)
+    actual = tally.actual(kpi.aggregation, kpi.scale)
+    if actual is None:
+        return KpiEvaluation(spec, None, tally.count, None)
     scored = achievement(actual, spec, kpi.direction, cycle.achievement_cap)
     return KpiEvaluation(spec, actual, tally.count, scored)
 
@@ -44,7 +46,7 @@ def evaluate_cycle(kpi: KpiPlan, tallies: Tallies, cycle: CyclePolicy) -> KpiEva
     whole = merged_all(tallies.get((kpi.kpi_id, quarter)) for quarter in QUARTERS)
     return KpiEvaluation(
         spec=target_in_force(kpi, QUARTERS[-1]),
-        actual=None if whole is None else whole.actual(kpi.aggregation),
+        actual=None if whole is None else whole.actual(kpi.aggregation, kpi.scale),
         measurement_count=0 if whole is None else whole.count,
         achievement=mean(value for value in achievements if value is not None),
     )

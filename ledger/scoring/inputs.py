@@ -29,6 +29,8 @@ class KpiPlan:
     definition: TargetSpec
     revisions: tuple[TargetChange, ...] = ()
     adjustments: tuple[TargetChange, ...] = ()
+    scale: Decimal | None = None
+    """A rate's scale (1 or 100); None for other aggregations."""
 
 
 @dataclass(frozen=True)
@@ -41,14 +43,16 @@ class KraPlan:
 
 @dataclass(frozen=True)
 class MeasurementFact:
-    """One measurement at its latest corrected value."""
+    """One measurement at its latest corrected value (a rate: numerator and denominator)."""
 
     measurement_id: str
     kpi_id: str
-    value: Decimal
+    value: Decimal | None
     effective_date: date
     sequence: int
     voided: bool = False
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
 
 
 @dataclass(frozen=True)

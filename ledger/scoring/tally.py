@@ -1,7 +1,9 @@
 """What a KPI's counted measurements in one quarter come to, whatever its aggregation.
 
 A tally holds the count, the exact total, the least and the greatest value and the latest
-measurement of a set of measurements. Tallies merge: the tally of two disjoint sets is
+measurement of a set of measurements, and the exact totals of their numerators and
+denominators (a rate's measurement has those instead of a value, and counts as a value of
+0 for the rest; a value's counts 0 in both). Tallies merge: the tally of two disjoint sets is
 the merge of theirs, in any order, because values have at most 21 significant digits and
 the scoring context keeps 50, so every total is exact. The whole cycle is the merge of
 its quarters, and a set that grows by one measurement merges in that one's tally.
@@ -19,6 +21,8 @@ from typing import Protocol, assert_never
 from ledger.periods import QUARTERS, quarter_bounds
 from ledger.scoring.precision import ZERO, exact
 from ledger.values import Aggregation
+
+ONE = Decimal(1)
 
 Recency = tuple[date, int]
 """Later effective date first; among equal dates, the later recorded."""
@@ -40,13 +44,17 @@ class Counted(Protocol):
     @property
     def kpi_id(self) -> str: ...
     @property
-    def value(self) -> Decimal: ...
+    def value(self) -> Decimal | None: ...
     @property
     def effective_date(self) -> date: ...
     @property
     def sequence(self) -> int: ...
     @property
     def voided(self) -> bool: ...
+    @property
+    def numerator(self) -> Decimal | None: ...
+    @property
+    def denominator(self) -> Decimal | None: ...
 
 
 @dataclass(frozen=True)
@@ -59,11 +67,14 @@ class Tally:
     greatest: Decimal
     latest: Decimal
     latest_at: Recency
+    numerator: Decimal = ZERO
+    denominator: Decimal = ZERO
 
     @classmethod
     def of(cls, fact: Counted) -> Tally:
-        value = fact.value
-        return cls(1, value, value, value, value, (fact.effective_date, fact.sequence))
+        value = _value(fact)
+        recency = (fact.effective_date, fact.sequence)
+        return cls(1, value, value, value, value, recency, *_parts(fact))
 
     @exact
     def merged(self, other: Tally) -> Tally:
@@ -75,12 +86,19 @@ class Tally:
             max(self.greatest, other.greatest),
             later.latest,
             later.latest_at,
+            self.numerator + other.numerator,
+            self.denominator + other.denominator,
         )
 
     @exact
-    def actual(self, aggregation: Aggregation) -> Decimal:
-        """The measurements combined by ``aggregation``."""
+    def actual(self, aggregation: Aggregation, scale: Decimal | None = None) -> Decimal | None:
+        """The measurements combined by ``aggregation``; for a rate ``sum(numerator) *
+        scale / sum(denominator)``, None when the denominators sum to 0."""
         match aggregation:
+            case Aggregation.RATIO:
+                if self.denominator == 0:
+                    return None
+                return self.numerator * (ONE if scale is None else scale) / self.denominator
             case Aggregation.SUM:
                 return self.total
             case Aggregation.MEAN:
@@ -101,15 +119,17 @@ def tally_of(facts: Iterable[Counted]) -> Tally | None:
     counted = [fact for fact in facts if not fact.voided]
     if not counted:
         return None
-    values = [fact.value for fact in counted]
+    values = [_value(fact) for fact in counted]
     latest = max(counted, key=_recency)
     return Tally(
         len(values),
         sum(values, ZERO),
         min(values),
         max(values),
-        latest.value,
+        _value(latest),
         _recency(latest),
+        sum((fact.numerator for fact in counted if fact.numerator is not None), ZERO),
+        sum((fact.denominator for fact in counted if fact.denominator is not None), ZERO),
     )
 
 
@@ -151,3 +171,15 @@ def tallies_of(facts: Iterable[Counted], start: date) -> dict[TallyKey, Tally]:
 
 def _recency(fact: Counted) -> Recency:
     return fact.effective_date, fact.sequence
+
+
+def _value(fact: Counted) -> Decimal:
+    return ZERO if fact.value is None else fact.value
+
+
+def _parts(fact: Counted) -> tuple[Decimal, Decimal]:
+    numerator, denominator = fact.numerator, fact.denominator
+    return (
+        ZERO if numerator is None else numerator,
+        ZERO if denominator is None else denominator,
+    )

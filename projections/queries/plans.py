@@ -39,6 +39,8 @@ class PlanKpi:
     weight: Decimal
     definition: TargetSpec
     targets: tuple[PeriodTarget, ...]
+    scale: Decimal | None = None
+    """A rate's scale; None for any other aggregation."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ def _kpi(document: dict[str, Any]) -> PlanKpi:
         weight=required_decimal(document["weight"]),
         definition=spec(document["definition"]),
         targets=tuple(_target(target) for target in document["targets"]),
+        scale=None if document.get("scale") is None else Decimal(document["scale"]),
     )
 
 

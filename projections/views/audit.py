@@ -120,8 +120,12 @@ def context_of(page: Sequence[PositionedEvent]) -> Iterable[UUID]:
 def _measurements(tables: TableNames) -> sql.Composed:
     return sql.SQL(
         "SELECT DISTINCT ON (measurement_id) measurement_id, kpi_id, effective_date,"
-        " changes -> 'value' ->> 'to' AS value FROM {} WHERE measurement_id = ANY(%s)"
-        " AND changes -> 'value' IS NOT NULL ORDER BY measurement_id, position DESC"
+        " changes -> 'value' ->> 'to' AS value,"
+        " changes -> 'numerator' ->> 'to' AS numerator,"
+        " changes -> 'denominator' ->> 'to' AS denominator"
+        " FROM {} WHERE measurement_id = ANY(%s)"
+        " AND (changes -> 'value' IS NOT NULL OR changes -> 'numerator' IS NOT NULL)"
+        " ORDER BY measurement_id, position DESC"
     ).format(tables[AUDIT_TRAIL.name])
 
 
@@ -143,7 +147,13 @@ def measured_before(
         return {}
     rows = cursor.execute(_measurements(tables), (wanted,)).fetchall()
     return {
-        row["measurement_id"]: Measured(row["kpi_id"], row["effective_date"], row["value"])
+        row["measurement_id"]: Measured(
+            row["kpi_id"],
+            row["effective_date"],
+            row["value"],
+            row["numerator"],
+            row["denominator"],
+        )
         for row in rows
     }
 

@@ -88,11 +88,14 @@ def spec_change(before: TargetSpec | None, after: TargetSpec | None) -> Changes:
 
 
 class Measured(NamedTuple):
-    """What the trail knows of a measurement: its KPI, date and latest value (as JSON)."""
+    """What the trail knows of a measurement: its KPI, date and latest value (as JSON); a
+    rate's latest numerator and denominator instead of a value."""
 
     kpi_id: str
     effective_date: date
     value: Json
+    numerator: Json = None
+    denominator: Json = None
 
 
 @dataclass
@@ -107,14 +110,19 @@ class Lookup:
         """Keep up with a measurement recorded or corrected, once it is described."""
         match event:
             case MeasurementLog.MeasurementRecorded():
-                value = plain(event.value)
                 self.measurements[event.measurement_id] = Measured(
-                    event.kpi_id, event.effective_date, value
+                    event.kpi_id,
+                    event.effective_date,
+                    plain(event.value),
+                    plain(event.numerator),
+                    plain(event.denominator),
                 )
             case MeasurementLog.MeasurementCorrected():
                 measured = self.measurements[event.measurement_id]
                 self.measurements[event.measurement_id] = measured._replace(
-                    value=plain(event.value)
+                    value=plain(event.value),
+                    numerator=plain(event.numerator),
+                    denominator=plain(event.denominator),
                 )
 
     def subject(
@@ -300,6 +308,7 @@ def _kpi_defined(event: Plan.KpiDefined, before: Aggregate | None, lookup: Looku
         "target": event.target,
         "threshold": event.threshold,
         "stretch": event.stretch,
+        **({} if event.scale is None else {"scale": event.scale}),
     }
     subject = of_plan(plan, kra_id=event.kra_id, kpi_id=event.kpi_id)
     return _with(subject, created(fields))
@@ -387,6 +396,16 @@ def _recorded(
     event: MeasurementLog.MeasurementRecorded, before: Aggregate | None, lookup: Lookup
 ) -> Described:
     value = plain(event.value)
+    if event.numerator is not None:
+        numerator, denominator = plain(event.numerator), plain(event.denominator)
+        measured = Measured(event.kpi_id, event.effective_date, None, numerator, denominator)
+        fields = {
+            "numerator": numerator,
+            "denominator": denominator,
+            "source": event.source,
+            "note": event.note,
+        }
+        return lookup.subject(event.measurement_id, measured, created(fields))
     measured = Measured(event.kpi_id, event.effective_date, value)
     return lookup.subject(
         event.measurement_id, measured, recorded_text(value, event.source, event.note)
@@ -408,7 +427,14 @@ def _corrected(
     event: MeasurementLog.MeasurementCorrected, before: Aggregate | None, lookup: Lookup
 ) -> Described:
     measured = lookup.measurements[event.measurement_id]
-    changes: Changes = {"value": {"from": measured.value, "to": plain(event.value)}}
+    changes: Changes
+    if event.numerator is not None:
+        changes = {
+            "numerator": {"from": measured.numerator, "to": plain(event.numerator)},
+            "denominator": {"from": measured.denominator, "to": plain(event.denominator)},
+        }
+    else:
+        changes = {"value": {"from": measured.value, "to": plain(event.value)}}
     return lookup.subject(event.measurement_id, measured, changes)
 
 

@@ -75,6 +75,7 @@ def kpi_document(cycle_id: str, kpi: Kpi) -> dict[str, Json]:
         "weight": plain(kpi.weight),
         "definition": spec_document(kpi.definition),
         "targets": targets,
+        **({} if kpi.scale is None else {"scale": plain(kpi.scale)}),
     }
 
 

@@ -97,10 +97,24 @@ class LogTallies:
         return None if quarter is None else (fact.kpi_id, quarter)
 
 
-def counted_as(fact: Counted, value: Decimal, *, voided: bool = False) -> MeasurementFact:
-    """The measurement with a new value, or voided."""
+def counted_as(
+    fact: Counted,
+    value: Decimal | None,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    *,
+    voided: bool = False,
+) -> MeasurementFact:
+    """The measurement with a new value (a rate: numerator and denominator), or voided."""
     return MeasurementFact(
-        fact.measurement_id, fact.kpi_id, value, fact.effective_date, fact.sequence, voided
+        fact.measurement_id,
+        fact.kpi_id,
+        value,
+        fact.effective_date,
+        fact.sequence,
+        voided,
+        numerator,
+        denominator,
     )
 
 
@@ -165,14 +179,22 @@ class PageTallies:
                     recorded.value,
                     recorded.effective_date,
                     event.originator_version,
+                    numerator=recorded.numerator,
+                    denominator=recorded.denominator,
                 )
                 self._before(event).recorded(fact)
             case MeasurementLog.MeasurementCorrected() as corrected:
                 before = self._measurement(event, corrected.measurement_id)
-                self._before(event).changed(before, counted_as(before, corrected.value))
+                after = counted_as(
+                    before, corrected.value, corrected.numerator, corrected.denominator
+                )
+                self._before(event).changed(before, after)
             case MeasurementLog.MeasurementVoided() as voided:
                 before = self._measurement(event, voided.measurement_id)
-                self._before(event).changed(before, counted_as(before, before.value, voided=True))
+                gone = counted_as(
+                    before, before.value, before.numerator, before.denominator, voided=True
+                )
+                self._before(event).changed(before, gone)
             case MeasurementLog.Started() as started:
                 start = self._cycle(started.cycle_id).start_date
                 self._tallies[event.originator_id] = LogTallies(start, 0)

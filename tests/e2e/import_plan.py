@@ -1,5 +1,5 @@
-"""One plan with every aggregation and both directions, its targets and its measurements:
-as the rows of an import, and as the API calls that build the same plan."""
+"""One plan with every aggregation (a rate among them) and both directions, its targets and
+its measurements: as the rows of an import, and as the API calls that build the same plan."""
 
 from __future__ import annotations
 
@@ -23,10 +23,13 @@ KPIS: list[dict[str, Any]] = [
      "direction": "increase", "aggregation": "last", "weight": 30,
      "target": 50, "threshold": None, "stretch": None},
     {"kpi_id": "wait", "kra_id": "care", "name": "Wait time", "unit": "minutes",
-     "direction": "decrease", "aggregation": "min", "weight": 50,
+     "direction": "decrease", "aggregation": "min", "weight": 40,
      "target": 10, "threshold": 20, "stretch": 5},
+    {"kpi_id": "resolved", "kra_id": "care", "name": "First-contact resolution", "unit": "%",
+     "direction": "increase", "aggregation": "ratio", "scale": 100, "weight": 30,
+     "target": 70, "threshold": 40, "stretch": 90},
     {"kpi_id": "csat", "kra_id": "care", "name": "CSAT", "unit": "%",
-     "direction": "increase", "aggregation": "max", "weight": 50,
+     "direction": "increase", "aggregation": "max", "weight": 30,
      "target": 90, "threshold": 70, "stretch": None},
 ]  # fmt: skip
 # (kpi_id, the cell as typed in the workbook, the value as the API takes it, the date)
@@ -45,6 +48,14 @@ MEASUREMENTS: list[tuple[str, object, str, object, str]] = [
     ("wait", 8, "8", date(2026, 6, 20), "2026-06-20"),
     ("csat", 88.8, "88.8", date(2026, 5, 5), "2026-05-05"),
     ("csat", 91, "91", date(2026, 5, 25), "2026-05-25"),
+]
+# (kpi_id, numerator and denominator as typed, as the API takes them, the date): a rate's
+# months on very different volumes; Q1 resolves 541 of 820 (65.98%), not the monthly mean.
+RATES: list[tuple[str, object, object, str, str, str]] = [
+    ("resolved", 45, 50, "45", "50", "2026-04-30"),
+    ("resolved", 396, 720, "396", "720", "2026-05-31"),
+    ("resolved", "100", 50.0, "100", "50", "2026-06-30"),
+    ("resolved", 0, 0, "0", "0", "2026-07-31"),
 ]
 TARGETS: list[dict[str, Any]] = [
     {"kpi_id": "revenue", "kind": "revision", "quarter": "Q2", "target": 150,
@@ -79,6 +90,7 @@ def import_sheets(
                 "target": kpi["target"],
                 "threshold": kpi["threshold"],
                 "stretch": kpi["stretch"],
+                "scale": kpi.get("scale"),
                 "activate": "yes" if index == len(KPIS) - 1 else None,
             }
         )
@@ -114,10 +126,18 @@ def import_sheets(
             for t in TARGETS
         ],
         "measurements": [
-            {**owner, "kpi_id": kpi_id, "value": typed, "effective_date": day, "source": "report"}
-            for kpi_id, typed, _, day, _ in MEASUREMENTS
+            *(
+                {**owner, "kpi_id": kpi_id, "value": typed, "effective_date": day,
+                 "source": "report"}
+                for kpi_id, typed, _, day, _ in MEASUREMENTS
+            ),
+            *(
+                {**owner, "kpi_id": kpi_id, "numerator": numerator, "denominator": denominator,
+                 "effective_date": day, "source": "report"}
+                for kpi_id, numerator, denominator, _, _, day in RATES
+            ),
         ],
-    }
+    }  # fmt: skip
 
 
 def build_through_api(client: ApiClient, employee_id: str, cycle_id: str) -> int:
@@ -147,7 +167,16 @@ def build_through_api(client: ApiClient, employee_id: str, cycle_id: str) -> int
                 "POST", f"{plan}/kpis/{target['kpi_id']}/adjustments", {**spec, "period": period}
             )
     position = 0
-    for kpi_id, _, value, _, day in MEASUREMENTS:
-        body = {"value": value, "effective_date": day, "source": "report"}
-        position = client.ok("POST", f"{plan}/kpis/{kpi_id}/measurements", body)["position"]
+    bodies = [
+        (kpi_id, {"value": value, "effective_date": day})
+        for kpi_id, _, value, _, day in MEASUREMENTS
+    ] + [
+        (kpi_id, {"numerator": numerator, "denominator": denominator, "effective_date": day})
+        for kpi_id, _, _, numerator, denominator, day in RATES
+    ]
+    for kpi_id, body in bodies:
+        written = client.ok(
+            "POST", f"{plan}/kpis/{kpi_id}/measurements", {**body, "source": "report"}
+        )
+        position = written["position"]
     return position

@@ -81,7 +81,7 @@ CASES = {
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     ),
     "no body where fields are required": Bad(
-        "POST", "{kpi}/measurements", 422, error_field="value"
+        "POST", "{kpi}/measurements", 422, error_field="effective_date"
     ),
     "an unknown field": measurement(87, "colour", colour="blue"),
     "a boolean for a number": measurement(True),

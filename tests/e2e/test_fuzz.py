@@ -55,12 +55,15 @@ REFUSED_BY_STATE: dict[str, frozenset[str]] = {
     f"PUT {PLAN}/kras/{{kra_id}}": frozenset({"reason", "weight", "weights", "kpis"}),
     f"DELETE {PLAN}/kras/{{kra_id}}": frozenset({"reason", "weights"}),
     f"PUT {PLAN}/kpis/{{kpi_id}}": frozenset(
-        {"reason", "weight", "weights", "kra_id", "target", "threshold", "stretch"}
+        {"reason", "weight", "weights", "kra_id", "target", "threshold", "stretch", "scale"}
     ),
     f"DELETE {PLAN}/kpis/{{kpi_id}}": frozenset({"reason", "weights"}),
     f"POST {KPI}/target-revisions": frozenset({"effective_from", "target", "threshold", "stretch"}),
     f"POST {KPI}/adjustments": frozenset({"period", "target", "threshold", "stretch"}),
-    f"POST {KPI}/measurements": frozenset({"effective_date"}),
+    f"POST {KPI}/measurements": frozenset({"effective_date", "value", "numerator", "denominator"}),
+    "POST /api/v1/measurements/{measurement_id}/corrections": frozenset(
+        {"value", "numerator", "denominator"}
+    ),
     f"POST {REVIEW}/calibrate": frozenset({"rating"}),
     "GET /api/v1/employees/{employee_id}/scorecards/{period}": frozenset({"position", "as_of"}),
     "GET /api/v1/employees/{employee_id}/scorecards/{period}/explain": frozenset({"from", "to"}),
@@ -75,7 +78,8 @@ REFUSED_BY_STATE: dict[str, frozenset[str]] = {
     "POST /api/v1/imports": frozenset({"kind"}),
 }
 """The fields each operation checks against the ledger's state or against each other, which
-no schema can state: dates within the cycle, quarters of the cycle in the path, weights of
+no schema can state: dates within the cycle, a value or a rate's parts as the KPI's
+aggregation asks, a scale for a rate only, quarters of the cycle in the path, weights of
 the plan's own KRAs and KPIs, a reason once the plan is active, positions up to the head, tree
 sizes up to the tree's (and past the leaf proved), a CSV's kind (its content type's), a
 rating of the cycle's scale, position or as_of but not both, a signature with its key. A

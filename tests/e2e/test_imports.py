@@ -45,7 +45,7 @@ def test_a_filled_template_scores_as_the_same_plan_built_through_the_api(hr: Api
     report = imported(hr, workbook, file_name="plans.xlsx")
     assert report["status"] == "complete", report
     assert report["errors"] == []
-    assert report["sheets"] == {"employees": 2, "plans": 5, "targets": 2, "measurements": 13}
+    assert report["sheets"] == {"employees": 2, "plans": 6, "targets": 2, "measurements": 17}
     twin = new_id("E")
     position = build_through_api(hr, twin, cycle_id)
     for period in (*(f"{cycle_id}-{quarter}" for quarter in PERIODS), cycle_id):
@@ -63,7 +63,7 @@ def test_importing_the_same_file_again_writes_nothing(hr: ApiClient) -> None:
     again = imported(hr, workbook)
     assert again["status"] == "complete"
     assert again["events"] == 0
-    assert again["already_imported"] == first["rows"] == 22
+    assert again["already_imported"] == first["rows"] == 27
     assert again["import_id"] == first["import_id"]
     assert hr.head_position() == head
 
@@ -76,7 +76,7 @@ def test_a_dry_run_tells_what_it_would_write_and_writes_nothing(hr: ApiClient) -
     report = imported(hr, workbook, dry_run="true")
     assert report["status"] == "valid"
     assert report["dry_run"] is True
-    assert report["events"] > 22
+    assert report["events"] > 27
     assert hr.head_position() == head
 
 
@@ -116,8 +116,8 @@ def test_a_large_file_is_imported_as_a_job_whose_result_is_the_report(hr: ApiCli
     assert job["state"] == "done", job
     assert job["kind"] == "import"
     assert job["result"]["status"] == "complete"
-    assert job["result"]["rows"] == 22
-    assert (job["unit"], job["done"], job["total"]) == ("row", 44, 44)  # checked, then written
+    assert job["result"]["rows"] == 27
+    assert (job["unit"], job["done"], job["total"]) == ("row", 54, 54)  # checked, then written
 
 
 def test_a_csv_names_its_sheet_with_kind_and_may_start_with_a_byte_order_mark(
@@ -146,10 +146,12 @@ def test_the_template_has_the_four_sheets_their_headers_and_drop_down_lists(
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["instructions", "employees", "plans", "measurements", "targets"]
     assert header(book, "measurements") == [
-        "employee_id", "cycle_id", "kpi_id", "value", "effective_date", "source", "note"
+        "employee_id", "cycle_id", "kpi_id", "value", "effective_date", "source", "note",
+        "numerator", "denominator",
     ]  # fmt: skip
+    assert "scale" in header(book, "plans")
     lists = {v.formula1 for v in book["plans"].data_validations.dataValidation}
-    assert lists == {'"increase,decrease"', '"sum,mean,last,min,max"', '"yes,no"'}
+    assert lists == {'"increase,decrease"', '"sum,mean,last,min,max,ratio"', '"yes,no"'}
     assert [v.formula1 for v in book["targets"].data_validations.dataValidation] == [
         '"revision,adjustment"'
     ]

@@ -163,9 +163,41 @@ def test_every_mistake_against_the_domain_the_ledger_and_earlier_rows_is_reporte
     places = [(e["sheet"], e["row"], e["column"]) for e in problem["report"]["errors"]]
     assert places == [
         ("employees", 4, "department"),
-        ("plans", 7, "activate"),
-        ("measurements", 15, "kpi_id"),
-        ("measurements", 16, "effective_date"),
-        ("measurements", 17, "cycle_id"),
+        ("plans", 8, "activate"),
+        ("measurements", 19, "kpi_id"),
+        ("measurements", 20, "effective_date"),
+        ("measurements", 21, "cycle_id"),
     ]
     assert problem["detail"].startswith("5 mistakes, nothing written")
+
+
+def test_rates_without_their_scale_or_parts_are_refused_at_their_cells(
+    hr: ApiClient, cycle_id: str
+) -> None:
+    other_id = new_id("E")
+    sheets = import_sheets(new_id("M"), new_id("E"), cycle_id)
+    sheets["employees"].append({**sheets["employees"][1], "employee_id": other_id})
+    rate_row = next(row for row in sheets["plans"] if row["aggregation"] == "ratio")
+    sheets["plans"] += [
+        {**rate_row, "employee_id": other_id, "scale": None},
+        {**sheets["plans"][0], "employee_id": other_id, "scale": 100},
+    ]
+    rate = next(row for row in sheets["measurements"] if row.get("numerator") is not None)
+    sheets["measurements"] += [
+        {**rate, "numerator": None, "value": 40},
+        {**rate, "denominator": None},
+        {**rate, "denominator": -5},
+        {**sheets["measurements"][0], "numerator": 3, "denominator": 4},
+    ]
+    head = hr.head_position()
+    problem = refused(hr, filled_template(sheets), 422)
+    places = [(e["sheet"], e["row"], e["column"]) for e in problem["report"]["errors"]]
+    assert places == [
+        ("plans", 8, "scale"),
+        ("plans", 9, "scale"),
+        ("measurements", 19, "value"),
+        ("measurements", 20, "denominator"),
+        ("measurements", 21, "denominator"),
+        ("measurements", 22, "numerator"),
+    ]
+    assert hr.head_position() == head

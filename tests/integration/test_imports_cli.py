@@ -38,7 +38,7 @@ def workbook(employee_id: str, cycle_id: str, count: int) -> bytes:
     )  # fmt: skip
 
 
-def values(app: LedgerApp, employee_id: str, cycle_id: str) -> list[Decimal]:
+def values(app: LedgerApp, employee_id: str, cycle_id: str) -> list[Decimal | None]:
     log = app.measurement_log(employee_id, cycle_id)
     return [] if log is None else [m.value for m in log.measurements]
 

@@ -34,6 +34,14 @@ class KpiFields(Schema):
     target = Number(required=True)
     threshold = Number(load_default=None, allow_none=True)
     stretch = Number(load_default=None, allow_none=True)
+    scale = Number(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "aggregation ratio only, and required there: 1 for a fraction, 100"
+            " for a percentage"
+        },
+    )
 
 
 class NewKpiSchema(KpiFields):
@@ -130,6 +138,7 @@ def kpi_definition(fields: dict[str, Any]) -> KpiDefinition:
         weight=fields["weight"],
         spec=TargetSpec(fields["target"], fields["threshold"], fields["stretch"]),
         description=fields["description"],
+        scale=fields["scale"],
     )
 
 

@@ -19,15 +19,28 @@ PLAN = "/employees/<employee_id>/plans/<cycle_id>"
 LOG = f"the plan's measurement log (the ETag of GET {PLAN}/measurements)"
 
 
+VALUE = "the value observed; required unless the KPI's aggregation is ratio, absent then"
+RATE_PART = "a rate's {}: required when the KPI's aggregation is ratio, absent otherwise"
+
+
+def observed(description: str) -> Number:
+    """A value, or a rate's numerator or denominator: the domain says which the KPI takes."""
+    return Number(load_default=None, allow_none=True, metadata={"description": description})
+
+
 class MeasurementSchema(Schema):
-    value = Number(required=True)
+    value = observed(VALUE)
+    numerator = observed(RATE_PART.format("numerator"))
+    denominator = observed(RATE_PART.format("denominator") + "; 0 or more")
     effective_date = fields.Date(required=True, metadata={"description": "the day it is about"})
     source = short_text(load_default="manual", blank=False)
     note = long_text(load_default="")
 
 
 class CorrectionSchema(Schema):
-    value = Number(required=True)
+    value = observed(VALUE)
+    numerator = observed(RATE_PART.format("numerator") + "; with the denominator")
+    denominator = observed(RATE_PART.format("denominator") + "; with the numerator")
     reason = required_reason()
 
 
@@ -38,8 +51,10 @@ class VoidSchema(Schema):
 class MeasurementOut(Schema):
     measurement_id = fields.String(required=True)
     kpi_id = fields.String(required=True)
-    value = DecimalText(required=True)
-    original_value = DecimalText(required=True)
+    value = DecimalText(allow_none=True, required=True, metadata={"description": "null for a rate"})
+    original_value = DecimalText(allow_none=True, required=True)
+    numerator = DecimalText(allow_none=True, required=True, metadata={"description": "a rate's"})
+    denominator = DecimalText(allow_none=True, required=True, metadata={"description": "a rate's"})
     effective_date = fields.Date(required=True)
     source = fields.String(required=True)
     note = fields.String(required=True)

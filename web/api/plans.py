@@ -53,6 +53,11 @@ class KpiOut(Schema):
     target = DecimalText(required=True)
     threshold = DecimalText(allow_none=True, required=True)
     stretch = DecimalText(allow_none=True, required=True)
+    scale = DecimalText(
+        allow_none=True,
+        required=True,
+        metadata={"description": "a rate's multiplier (1 or 100); null for other aggregations"},
+    )
     targets = fields.List(
         fields.Nested(TargetOut),
         required=True,
@@ -173,5 +178,6 @@ def kpi_view(cycle_id: str, kpi: Kpi) -> dict[str, Any]:
         "target": kpi.definition.target,
         "threshold": kpi.definition.threshold,
         "stretch": kpi.definition.stretch,
+        "scale": kpi.scale,
         "targets": targets,
     }

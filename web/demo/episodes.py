@@ -12,7 +12,7 @@ from ledger.domain.definitions import Weights
 from ledger.values import TargetSpec
 from web.demo.calendar import CURRENT, PAST, REPORTED_AFTER, Happening
 from web.demo.organisation import HR, Organisation, Person, slug
-from web.demo.results import SOURCE, manager_of, measurement_of
+from web.demo.results import SOURCE, manager_of, measurement_of, value_of
 from web.demo.reviews import refinalize, reopen
 
 APPROVER = "hr:priya"
@@ -106,7 +106,7 @@ def reconciled_clients(app: LedgerApp, person: Person) -> list[Happening]:
         app.correct_measurement(
             manager_of(person),
             december.measurement_id,
-            value=december.value + 4,
+            value=value_of(december) + 4,
             reason="four December sign-ups were booked under January in the CRM",
         )
 
@@ -128,7 +128,7 @@ def appeal(app: LedgerApp, person: Person) -> list[Happening]:
         app.correct_measurement(
             HR,
             march.measurement_id,
-            value=march.value + 6,
+            value=value_of(march) + 6,
             reason="the March eNPS survey closed before its late responses were counted",
         )
 
@@ -197,7 +197,7 @@ def late_tickets(app: LedgerApp, person: Person) -> list[Happening]:
         app.correct_measurement(
             manager_of(person),
             first.measurement_id,
-            value=first.value + 1,
+            value=value_of(first) + 1,
             reason="late tickets from the regional queue were missing from the first report",
         )
 

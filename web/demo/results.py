@@ -61,3 +61,10 @@ def measurement_of(
         if measurement.effective_date == effective_date and not measurement.voided:
             return measurement
     raise LookupError(f"{employee_id} has no {kpi_id} measurement of {effective_date}")
+
+
+def value_of(measurement: Measurement) -> Decimal:
+    """The value of a measurement of a KPI that is not a rate."""
+    if measurement.value is None:
+        raise LookupError(f"measurement {measurement.measurement_id} is a rate, with no value")
+    return measurement.value

@@ -39,6 +39,7 @@ class Sketch:
     start: date
     layout: dict[str, list[str]] = field(default_factory=dict)
     directions: dict[str, Direction] = field(default_factory=dict)
+    rates: set[str] = field(default_factory=set)
     active: bool = False
 
     def quarter(self, rng: Random) -> str:
@@ -59,6 +60,8 @@ class Story:
         self.cycles = {f"FY{seed}A": date(2026, 4, 1), f"FY{seed}B": date(2025, 1, 1)}
         self.plans: list[Sketch] = []
         self.measurements: list[str] = []
+        self.rates: set[str] = set()
+        """The measurements of rates."""
 
     @property
     def actor(self) -> Context:
@@ -117,14 +120,18 @@ class Story:
 
     def define_kpi(self, plan: Sketch, kra_id: str, kpi_id: str, weight: Decimal) -> None:
         direction = self.rng.choice(list(Direction))
+        aggregation = self.rng.choice(list(Aggregation))
         definition = KpiDefinition(
             name=f"Measure {kpi_id}",
             unit="%",
             direction=direction,
-            aggregation=self.rng.choice(list(Aggregation)),
+            aggregation=aggregation,
             weight=weight,
             spec=self.spec(direction),
+            scale=Decimal(100) if aggregation is Aggregation.RATIO else None,
         )
+        if aggregation is Aggregation.RATIO:
+            plan.rates.add(kpi_id)
         self.app.define_kpi(self.actor, plan.employee_id, plan.cycle_id, kpi_id, kra_id, definition)
         if self.rng.random() < 0.2:
             changed = replace(definition, spec=self.spec(direction))
@@ -152,15 +159,28 @@ class Story:
     def measure(self) -> None:
         plan = self.active_plan()
         day = plan.start + timedelta(days=self.rng.randint(0, 364))
+        kpi_id = self.kpi_of(plan)
+        value, numerator, denominator = self.observed(kpi_id in plan.rates)
         written = self.app.record_measurement(
             self.actor,
             plan.employee_id,
             plan.cycle_id,
-            self.kpi_of(plan),
-            value=Decimal(self.rng.randint(0, 2000)) / 10,
+            kpi_id,
+            value=value,
+            numerator=numerator,
+            denominator=denominator,
             effective_date=day,
         )
         self.measurements.append(written.ids["measurement_id"])
+        if kpi_id in plan.rates:
+            self.rates.add(written.ids["measurement_id"])
+
+    def observed(self, rate: bool) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+        """A value, or a rate's parts (now and then with no volume at all)."""
+        if not rate:
+            return Decimal(self.rng.randint(0, 2000)) / 10, None, None
+        denominator = Decimal(self.rng.choice((0, 10, 200, 5000)))
+        return None, Decimal(self.rng.randint(0, int(denominator))), denominator
 
     def measured(self) -> str:
         if not self.measurements:
@@ -168,9 +188,15 @@ class Story:
         return self.rng.choice(self.measurements)
 
     def correct(self) -> None:
-        value = Decimal(self.rng.randint(0, 2000)) / 10
+        measurement_id = self.measured()
+        value, numerator, denominator = self.observed(measurement_id in self.rates)
         self.app.correct_measurement(
-            self.actor, self.measured(), value=value, reason="the source was restated"
+            self.actor,
+            measurement_id,
+            value=value,
+            numerator=numerator,
+            denominator=denominator,
+            reason="the source was restated",
         )
 
     def void(self) -> None:

@@ -62,6 +62,9 @@ SCALES = (
     ),
 )
 
+VALUES = [each for each in Aggregation if each is not Aggregation.RATIO]
+"""The aggregations of values: the KPIs here are measured by value, never as rates."""
+
 
 def kpi(direction: Direction, aggregation: Aggregation, target: int) -> KpiDefinition:
     if direction is Direction.INCREASE:
@@ -146,9 +149,9 @@ def chosen_measurement(
     ]
     which = rng.choice(("any", "least", "greatest", "latest"))
     if which == "least":
-        picked = min(peers, key=lambda m: m.value)
+        picked = min(peers, key=lambda m: m.value or 0)
     elif which == "greatest":
-        picked = max(peers, key=lambda m: m.value)
+        picked = max(peers, key=lambda m: m.value or 0)
     elif which == "latest":
         picked = max(peers, key=lambda m: (m.effective_date, m.sequence))
     return picked.measurement_id
@@ -194,7 +197,7 @@ def write(app: LedgerApp, written: Written, kind: str, rng: random.Random) -> No
         )
     elif kind == "aggregation":
         current = plan.kpi(kpi_id).to_definition()
-        others = [each for each in Aggregation if each is not current.aggregation]
+        others = [each for each in VALUES if each is not current.aggregation]
         changed = replace(current, aggregation=rng.choice(others))
         app.change_kpi(HR, employee_id, cycle_id, kpi_id, changed, reason="counted differently")
     elif kind == "remove" and len(layout[plan.kpi(kpi_id).kra_id]) > 1:
@@ -208,7 +211,7 @@ def write(app: LedgerApp, written: Written, kind: str, rng: random.Random) -> No
         kra_id = rng.choice(list(layout))
         grown = {kra: [*kpis, new_kpi] if kra == kra_id else kpis for kra, kpis in layout.items()}
         weights = balanced(rng, grown)
-        aggregation = rng.choice(list(Aggregation))
+        aggregation = rng.choice(VALUES)
         definition = replace(
             kpi(Direction.INCREASE, aggregation, 100), weight=weights.kpi_weights[new_kpi]
         )

@@ -11,8 +11,16 @@ from ledger.scoring.tally import quarter_within
 from projections.views.tallies import LogTallies
 
 START = date(2026, 4, 1)
-KPI_IDS = ("a", "b")
+KPI_IDS = ("a", "b", "rate")
 values = st.decimals(min_value=-1000, max_value=1000, places=2)
+volumes = st.decimals(min_value=0, max_value=100000, places=0)
+
+
+def observed(data: st.DataObject, fact: MeasurementFact) -> MeasurementFact:
+    """``fact`` with a new value, or for the rate a new numerator and denominator."""
+    if fact.kpi_id != "rate":
+        return replace(fact, value=data.draw(values))
+    return replace(fact, value=None, numerator=data.draw(values), denominator=data.draw(volumes))
 
 
 def extreme(facts: dict[str, MeasurementFact], kpi_id: str, quarter: int, which: str) -> str:
@@ -25,9 +33,9 @@ def extreme(facts: dict[str, MeasurementFact], kpi_id: str, quarter: int, which:
         and quarter_within(START, fact.effective_date) == quarter
     ]
     if which == "least":
-        return min(counted, key=lambda fact: fact.value).measurement_id
+        return min(counted, key=lambda fact: fact.value or 0).measurement_id
     if which == "greatest":
-        return max(counted, key=lambda fact: fact.value).measurement_id
+        return max(counted, key=lambda fact: fact.value or 0).measurement_id
     return max(counted, key=lambda fact: (fact.effective_date, fact.sequence)).measurement_id
 
 
@@ -42,12 +50,15 @@ def test_tallies_kept_through_corrections_and_voids_equal_the_tallies_of_the_log
         live = [fact for fact in facts.values() if not fact.voided]
         kind = data.draw(st.sampled_from(("record", "correct", "void") if live else ("record",)))
         if kind == "record":
-            fact = MeasurementFact(
-                f"m{sequence}",
-                data.draw(st.sampled_from(KPI_IDS)),
-                data.draw(values),
-                START + timedelta(days=data.draw(st.integers(min_value=0, max_value=364))),
-                sequence,
+            fact = observed(
+                data,
+                MeasurementFact(
+                    f"m{sequence}",
+                    data.draw(st.sampled_from(KPI_IDS)),
+                    None,
+                    START + timedelta(days=data.draw(st.integers(min_value=0, max_value=364))),
+                    sequence,
+                ),
             )
             facts[fact.measurement_id] = fact
             kept.recorded(fact)
@@ -58,10 +69,7 @@ def test_tallies_kept_through_corrections_and_voids_equal_the_tallies_of_the_log
         which = data.draw(st.sampled_from(("any", "least", "greatest", "latest")))
         if which != "any":
             before = facts[extreme(facts, before.kpi_id, quarter, which)]
-        if kind == "correct":
-            after = replace(before, value=data.draw(values))
-        else:
-            after = replace(before, voided=True)
+        after = observed(data, before) if kind == "correct" else replace(before, voided=True)
         facts[after.measurement_id] = after
         kept.changed(before, after)
 
