@@ -11,7 +11,7 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
+from eventsourcing.persistence import EventStore, IntegrityError, JSONTranscoder, Mapper
 from eventsourcing.utils import Environment, EnvType
 
 from ledger.app.loading import Loader, pick
@@ -40,6 +40,7 @@ from ledger.store.keyring import KeyRing
 from ledger.store.master_key import MasterKey, load_master_key
 from ledger.store.recorder import IdempotencyClaim, LedgerRecorder
 from ledger.store.records import LedgerRecords
+from ledger.store.sealed_store import SealingEventStore
 from ledger.store.sealing import SealingMapper
 from ledger.store.tree import MerkleTree
 from ledger.transcodings import register_ledger_transcodings
@@ -122,6 +123,11 @@ class LedgerBase(Application[UUID]):
     @property
     def master_key(self) -> MasterKey | None:
         return self.keyring.master
+
+    def construct_event_store(self) -> EventStore[UUID]:
+        """The library's event store, saving new data keys with the events (see
+        ``ledger.store.sealed_store``)."""
+        return SealingEventStore(mapper=self.mapper, recorder=self.recorder)
 
     def construct_mapper(self) -> Mapper[UUID]:
         """The library's mapper, sealing personal fields (see ``ledger.store.sealing``)."""

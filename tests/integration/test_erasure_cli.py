@@ -46,7 +46,7 @@ def test_a_writer_killed_before_committing_its_erasure_leaves_the_key_and_no_eve
     writer = psycopg.connect(fresh_database.conninfo())
     writer.execute(
         "SELECT * FROM ledger_events_append(%s::uuid[], %s::bigint[], %s::text[],"
-        " %s::bytea[], NULL, NULL, NULL, '5s')",
+        " %s::bytea[], NULL, NULL, NULL, '5s', NULL, NULL, NULL)",
         ([employee_uuid(employee_id)], [version], ["ledger:Employee.Erased"], [state.encode()]),
     )
     with psycopg.connect(fresh_database.conninfo(), autocommit=True) as killer:
