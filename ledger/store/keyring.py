@@ -120,6 +120,14 @@ class KeyRing:
             return held.cipher
         return self._fetch(employee_id, create=False)
 
+    def disclosed(self, employee_id: str) -> bytes | None:
+        """The employee's data key itself, for an evidence bundle asked to carry it; None when
+        it was destroyed (or never made)."""
+        stored = self.keys.stored(employee_id)
+        if stored is None or stored.wrapped is None:
+            return None
+        return self._master().unwrap(stored.wrapped, employee_id)
+
     def check(self, employee_id: str) -> None:
         """Learn now whether the employee's key was destroyed, if it may have been."""
         self.opening(employee_id)
