@@ -103,6 +103,12 @@ class DataKeys:
         assert stored is not None
         return stored
 
+    def master_key_id(self) -> str | None:
+        """The id of the master key the data keys are wrapped with, if one was claimed."""
+        with self.datastore.transaction(commit=False) as curs:
+            row = curs.execute(self._statements["master"]).fetchone()
+        return None if row is None else str(row["key_id"])
+
     def check_master(self, master: MasterKey | None) -> None:
         """MasterKeyError unless ``master`` is the key this ledger's data keys are wrapped with
         (a ledger without data keys takes the first key it is given)."""
