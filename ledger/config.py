@@ -42,6 +42,9 @@ class Settings:
     are stored in clear, and a ledger that seals them already refuses to open)."""
     retention_days: int | None = None
     """How long after leaving an employee's personal data is kept (None: no period)."""
+    crash_at: str | None = None
+    """For tests of recovery only: the named point at which a command kills itself
+    (``LEDGER_TEST_CRASH_AT``; None, the default, never)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -64,6 +67,7 @@ class Settings:
             session_secret=env.get("LEDGER_SESSION_SECRET") or None,
             master_key=master_key_path(env.get("LEDGER_MASTER_KEY"), database_url, data_dir),
             retention_days=retention(env.get("LEDGER_RETENTION_DAYS")),
+            crash_at=env.get("LEDGER_TEST_CRASH_AT") or None,
         )
 
 

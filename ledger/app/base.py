@@ -11,7 +11,7 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
+from eventsourcing.persistence import EventStore, IntegrityError, JSONTranscoder, Mapper
 from eventsourcing.utils import Environment, EnvType
 
 from ledger.app.loading import Loader, pick
@@ -40,6 +40,8 @@ from ledger.store.keyring import KeyRing
 from ledger.store.master_key import MasterKey, load_master_key
 from ledger.store.recorder import IdempotencyClaim, LedgerRecorder
 from ledger.store.records import LedgerRecords
+from ledger.store.rotation import finish_rotation
+from ledger.store.sealed_store import SealingEventStore
 from ledger.store.sealing import SealingMapper
 from ledger.store.tree import MerkleTree
 from ledger.transcodings import register_ledger_transcodings
@@ -86,15 +88,14 @@ class LedgerBase(Application[UUID]):
     name = APPLICATION_NAME
 
     def __init__(self, address: DatabaseAddress, settings: Settings) -> None:
-        """Raises MasterKeyError, before anything is read or written, when the master key is
-        missing, unreadable or not this ledger's."""
-        master = load_master_key(settings.master_key) if settings.master_key else None
+        """Raises MasterKeyError, before anything is written, when the master key is missing,
+        unreadable or not this ledger's; finishes a key rotation killed after its commit."""
         super().__init__(env=library_env(address, settings, create_table=False))
         recorder = self.recorder
         assert isinstance(recorder, LedgerRecorder)
         keys = DataKeys(recorder.datastore, EVENTS_TABLE)
         try:
-            keys.check_master(master)
+            master = self._master_key(settings, keys)
         except Exception:
             super().close()
             raise
@@ -113,6 +114,14 @@ class LedgerBase(Application[UUID]):
         )
         self.loader.watch(self.keyring)
 
+    @staticmethod
+    def _master_key(settings: Settings, keys: DataKeys) -> MasterKey | None:
+        if settings.master_key is not None:
+            finish_rotation(settings.master_key, keys.master_key_id())
+        master = load_master_key(settings.master_key) if settings.master_key else None
+        keys.check_master(master)
+        return master
+
     @property
     def sealing_mapper(self) -> SealingMapper:
         mapper = self.mapper
@@ -122,6 +131,11 @@ class LedgerBase(Application[UUID]):
     @property
     def master_key(self) -> MasterKey | None:
         return self.keyring.master
+
+    def construct_event_store(self) -> EventStore[UUID]:
+        """The library's event store, saving new data keys with the events (see
+        ``ledger.store.sealed_store``)."""
+        return SealingEventStore(mapper=self.mapper, recorder=self.recorder)
 
     def construct_mapper(self) -> Mapper[UUID]:
         """The library's mapper, sealing personal fields (see ``ledger.store.sealing``)."""

@@ -36,6 +36,7 @@ from ledger.store.records import Progress
 BUNDLE_FORMAT = "ledger-evidence-v2"
 VERIFIER = "verify_bundle.py"
 MANIFEST = "manifest.json"
+DATA_KEY = "data_key.json"
 SIGNATURE = "signature.json"
 EARLIEST_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -57,6 +58,9 @@ Employee {employee_id}, period {period}, as the ledger stood at position {positi
                        when the ledger has a key)
   proofs.jsonl         for each event, its inclusion proof in that tree: the audit path from
                        its leaf to the tree head's root, checkable without the rest of the ledger
+  data_key.json        only when asked for: the employee's data key, with which the
+                       verifier opens and authenticates every sealed personal text
+                       (AES-256-GCM); keep such a bundle as safe as the texts themselves
   manifest.json        SHA-256 of every other file (signature.json signs it when signed)
 
 Check it with Python 3.11 or later and nothing else:
@@ -92,9 +96,12 @@ def write_evidence(
     progress: Progress | None = None,
     *,
     settings: Settings | None = None,
+    include_key: bool = False,
 ) -> EvidenceBundle:
     """Writes the bundle of ``employee_id`` for ``period_id`` at the ledger's head to ``path``,
-    signed when ``settings.signing_key`` names a key file.
+    signed when ``settings.signing_key`` names a key file; with ``include_key``, it discloses
+    the employee's data key (``data_key.json``), so its verifier can open and authenticate each
+    sealed text (an erased employee's key is gone: the file says so).
 
     Raises NotFound when the employee has no plan in the period's cycle, SigningKeyError
     when the key cannot be used.
@@ -150,6 +157,8 @@ def write_evidence(
     contents["proofs.jsonl"] = b"".join(
         _json_line(proof_line(proofs[entry.position])) for entry in entries
     )
+    if include_key:
+        contents[DATA_KEY] = _data_key(app, subject.employee_id)
     contents[VERIFIER] = package_files("ledger.evidence").joinpath(VERIFIER).read_bytes()
     contents["README.txt"] = README.format(
         format=BUNDLE_FORMAT,
@@ -173,6 +182,18 @@ def write_evidence(
         revisions=tuple(revision.revision for revision in revisions),
         signed=SIGNATURE in contents,
         files=tuple(contents),
+    )
+
+
+def _data_key(app: LedgerApp, employee_id: str) -> bytes:
+    data_key = app.keyring.disclosed(employee_id)
+    return _json(
+        {
+            "employee_id": employee_id,
+            "algorithm": "AES-256-GCM",
+            "data_key": None if data_key is None else base64.b64encode(data_key).decode(),
+            "erased": data_key is None,
+        }
     )
 
 

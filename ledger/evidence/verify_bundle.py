@@ -13,7 +13,12 @@ script is in). The script
 - checks each event's inclusion proof (proofs.jsonl) against the tree head (tree_head.json):
   the audit path from the event's leaf must lead to the root, as RFC 9162 2.1.3.2 verifies;
 - checks the signatures of digest.json, tree_head.json and manifest.json when the
-  ``cryptography`` package can be imported, and says that it skipped them when it cannot.
+  ``cryptography`` package can be imported, and says that it skipped them when it cannot;
+- when the bundle carries the employee's data key (data_key.json), opens every sealed
+  personal text of its events with it (AES-256-GCM, bound to its event and field), naming
+  each one that does not authenticate; that needs ``cryptography`` too, and the script says
+  when it cannot decrypt, or when the key was destroyed by an erasure (the hashes, chain and
+  proofs are checked all the same: they cover the sealed texts as stored).
 
 It exits with 0 when everything agrees, 1 naming each position or file that does not, and
 2 when the bundle cannot be read.
@@ -45,6 +50,14 @@ EVENTS = "events.jsonl"
 DIGEST = "digest.json"
 TREE_HEAD = "tree_head.json"
 PROOFS = "proofs.jsonl"
+DATA_KEY = "data_key.json"
+
+# A sealed personal field (ledger/store/sealing.py), at the top of an event's state or one
+# level down (``changes.name``): {"_type_": "sealed", "_data_": {"e": employee, "b": base64}}
+# where b is a 12-byte nonce then AES-256-GCM ciphertext, with the associated data
+#   "ledger-sealed-v1\n" originator_id "\n" version "\n" path
+SEALED_TYPE = "sealed"
+NONCE_BYTES = 12
 
 # The Merkle tree's definition (RFC 9162 2.1, ledger/store/merkle.py): a leaf per chained
 # event, leaf = sha256(0x00 || event_hash), node = sha256(0x01 || left || right).
@@ -279,6 +292,88 @@ def check_signatures(bundle: Bundle, trusted: str | None) -> tuple[str, list[str
     return f"signatures: checked ({', '.join(sorted(present))}; key {', '.join(keys)})", problems
 
 
+def sealed_texts(event: dict[str, Any]) -> list[tuple[str, dict[str, str]]]:
+    """The sealed fields of an event, each with its path."""
+    try:
+        state = json.loads(stored_state(event))
+    except ValueError:
+        return []
+    found = []
+    for name, value in state.items() if isinstance(state, dict) else ():
+        if _is_sealed(value):
+            found.append((name, value["_data_"]))
+        elif isinstance(value, dict):
+            found += [
+                (f"{name}.{key}", inner["_data_"])
+                for key, inner in value.items()
+                if _is_sealed(inner)
+            ]
+    return found
+
+
+def _is_sealed(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and value.get("_type_") == SEALED_TYPE
+        and isinstance(value.get("_data_"), dict)
+    )
+
+
+def sealed_associated_data(originator_id: str, version: int, path: str) -> bytes:
+    return f"ledger-sealed-v1\n{originator_id}\n{version}\n{path}".encode()
+
+
+def check_sealed(bundle: Bundle) -> tuple[str, list[str]]:
+    """A line saying what was opened, and each sealed text that does not authenticate."""
+    events = [json.loads(line) for line in bundle.read(EVENTS).decode().splitlines() if line]
+    sealed = [(event, path, data) for event in events for path, data in sealed_texts(event)]
+    if not sealed:
+        return "sealed texts: none in these events", []
+    if DATA_KEY not in bundle.files:
+        return (
+            f"sealed texts: {len(sealed)} not opened (the bundle carries no data key;"
+            " ask for one with include_key or --with-key)",
+            [],
+        )
+    disclosed = bundle.json(DATA_KEY)
+    if disclosed.get("data_key") is None:
+        return (
+            f"sealed texts: {len(sealed)} erased (the employee's data key was destroyed;"
+            " they cannot be opened by anyone)",
+            [],
+        )
+    try:
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    except ImportError:
+        return (
+            f"sealed texts: {len(sealed)} NOT DECRYPTED (the cryptography package is not"
+            " installed: pip install cryptography, then run this again)",
+            [],
+        )
+    cipher = AESGCM(base64.b64decode(disclosed["data_key"], validate=True))
+    owner = disclosed.get("employee_id")
+    problems = []
+    for event, path, data in sealed:
+        where = f"at position {event['position']} ({event['topic']}, field {path})"
+        if data.get("e") != owner:
+            problems.append(f"UNOPENED {where}: sealed with the key of another employee")
+            continue
+        blob = base64.b64decode(data["b"], validate=True)
+        ad = sealed_associated_data(event["originator_id"], event["version"], path)
+        try:
+            cipher.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], ad)
+        except (InvalidTag, ValueError):
+            problems.append(
+                f"SEAL BROKEN {where}: its sealed text does not authenticate with the"
+                " employee's data key"
+            )
+    opened = len(sealed) - len(problems)
+    return f"sealed texts: {opened} of {len(sealed)} opened and authenticated (AES-256-GCM)", (
+        problems
+    )
+
+
 def check(bundle: Bundle, trusted: str | None) -> tuple[list[str], list[str]]:
     """Lines to report, and problems found."""
     problems = check_manifest(bundle)
@@ -289,6 +384,8 @@ def check(bundle: Bundle, trusted: str | None) -> tuple[list[str], list[str]]:
     problems += proof_problems
     signatures, signature_problems = check_signatures(bundle, trusted)
     problems += signature_problems
+    sealed, sealed_problems = check_sealed(bundle)
+    problems += sealed_problems
     digest, head = bundle.json(DIGEST), bundle.json(TREE_HEAD)
     lines = [
         f"{count} events checked, each hash and chain link recomputed",
@@ -297,6 +394,7 @@ def check(bundle: Bundle, trusted: str | None) -> tuple[list[str], list[str]]:
         f"{proven} inclusion proofs checked against the tree head of"
         f" {head.get('tree_size')} events, root {head.get('root_hash')}",
         signatures,
+        sealed,
     ]
     return lines, problems
 

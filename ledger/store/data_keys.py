@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresDatastore
 from psycopg import Cursor
 from psycopg.rows import DictRow
@@ -22,6 +24,33 @@ class StoredKey:
 
     employee_id: str
     wrapped: bytes | None
+
+
+@dataclass
+class NewKeys:
+    """Data keys made while a save's events were sealed, stored by the same statement that
+    appends the events (see ``schema``), so a new employee's key costs no round trip of its
+    own and exists exactly when the events sealed with it do."""
+
+    master_key_id: str
+    checked_at: int | None
+    """The change feed's position before the save: every erasure up to it is known."""
+    employee_ids: list[str] = field(default_factory=list)
+    wrapped: list[bytes] = field(default_factory=list)
+    ciphers: dict[str, AESGCM] = field(default_factory=dict)
+
+    def add(self, employee_id: str, wrapped: bytes, cipher: AESGCM) -> None:
+        self.employee_ids.append(employee_id)
+        self.wrapped.append(wrapped)
+        self.ciphers[employee_id] = cipher
+
+
+class DataKeyTaken(IntegrityError):
+    """Another process stored a data key for an employee this save made one for."""
+
+    def __init__(self, message: str, employee_ids: list[str]) -> None:
+        super().__init__(message)
+        self.employee_ids = employee_ids
 
 
 class DataKeys:
@@ -65,13 +94,20 @@ class DataKeys:
         return StoredKey(employee_id, bytes(wrapped) if wrapped is not None else None)
 
     def create(self, employee_id: str, master: MasterKey) -> StoredKey:
-        """The employee's key: a new one unless another process made one first."""
+        """The employee's key, stored now on its own: a new one unless another process made
+        one first (a save's events store theirs with them, see ``NewKeys``)."""
         wrapped = master.wrap(os.urandom(KEY_BYTES), employee_id)
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(self._statements["add"], (employee_id, wrapped, master.key_id))
         stored = self.stored(employee_id)
         assert stored is not None
         return stored
+
+    def master_key_id(self) -> str | None:
+        """The id of the master key the data keys are wrapped with, if one was claimed."""
+        with self.datastore.transaction(commit=False) as curs:
+            row = curs.execute(self._statements["master"]).fetchone()
+        return None if row is None else str(row["key_id"])
 
     def check_master(self, master: MasterKey | None) -> None:
         """MasterKeyError unless ``master`` is the key this ledger's data keys are wrapped with

@@ -25,7 +25,8 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
-from ledger.store.key_schema import key_statements
+from ledger.store.data_keys import DataKeyTaken, NewKeys
+from ledger.store.key_schema import data_keys_table, key_statements
 from ledger.store.schema import append_function_name, ledger_statements
 from ledger.store.writer import WriteConnection
 
@@ -50,6 +51,7 @@ class LedgerRecorder(PostgresApplicationRecorder):
         super().__init__(datastore, events_table_name=events_table_name)
         self.chain_table_name = f"{events_table_name}_chain"
         self.idempotency_table_name = f"{events_table_name}_idempotency"
+        self.data_keys_table_name = data_keys_table(events_table_name)
         self.writer = WriteConnection(datastore)
         self.lock_timeout = f"{datastore.lock_timeout}s"
         self.sql_create_statements.extend(
@@ -63,7 +65,7 @@ class LedgerRecorder(PostgresApplicationRecorder):
         self.append_statement = (
             SQL(
                 "SELECT * FROM {0}.{1}(%b::uuid[], %b::bigint[], %b::text[], %b::bytea[],"
-                " %s, %s, %s, %s) AS position"
+                " %s, %s, %s, %s, %s::text[], %b::bytea[], %s) AS position"
             )
             .format(
                 Identifier(self.datastore.schema),
@@ -79,24 +81,33 @@ class LedgerRecorder(PostgresApplicationRecorder):
         if not stored_events:
             return []
         claim: IdempotencyClaim | None = kwargs.get("idempotency")
+        new_keys: NewKeys | None = kwargs.get("new_keys")
         columns = (
             [e.originator_id for e in stored_events],
             [e.originator_version for e in stored_events],
             [e.topic for e in stored_events],
             [e.state for e in stored_events],
         )
-        params: tuple[Any, ...] = (*columns, None, None, None, self.lock_timeout)
+        claimed: tuple[str | None, ...] = (None, None, None)
         if claim is not None:
-            result = json.dumps(claim.result)
-            params = (*columns, claim.key, claim.request_hash, result, self.lock_timeout)
+            claimed = (claim.key, claim.request_hash, json.dumps(claim.result))
+        keys: tuple[Any, ...] = (None, None, None)
+        if new_keys is not None and new_keys.employee_ids:
+            keys = (new_keys.employee_ids, new_keys.wrapped, new_keys.master_key_id)
+        params = (*columns, *claimed, self.lock_timeout, *keys)
         with self.writer.connection() as conn, conn.cursor() as curs:
             try:
                 curs.execute(self.append_statement, params, prepare=True)
             except psycopg.errors.UniqueViolation as exc:
-                raise self._translated(exc) from exc
+                raise self._translated(exc, new_keys) from exc
             return [row["position"] for row in curs.fetchall()]
 
-    def _translated(self, error: psycopg.errors.UniqueViolation) -> IntegrityError:
+    def _translated(
+        self, error: psycopg.errors.UniqueViolation, new_keys: NewKeys | None
+    ) -> IntegrityError:
         if error.diag.table_name == self.idempotency_table_name:
             return IdempotencyKeyTaken(str(error))
+        if error.diag.table_name == self.data_keys_table_name:
+            made = new_keys.employee_ids if new_keys is not None else []
+            return DataKeyTaken("another writer made a data key for the same employee", made)
         return IntegrityError(str(error))

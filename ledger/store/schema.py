@@ -4,7 +4,8 @@ one function every write goes through.
 ``{events}_append`` runs a whole write in one statement (one round trip): it takes the
 library's exclusive table lock, reads the clock after the lock, inserts the events, computes
 each event hash over the exact stored bytes and the chain hash that links it to the one before,
-records the idempotency key if any, adds each event's leaf to the Merkle tree with the
+stores the data keys made for the events' employees (a key taken already refuses the
+whole write), records the idempotency key if any, adds each event's leaf to the Merkle tree with the
 perfect subtrees it completes, and notifies listeners. ``ledger.store.chain`` computes the
 same hashes in Python, which is how verification recomputes them.
 """
@@ -12,6 +13,8 @@ same hashes in Python, which is how verification recomputes them.
 from __future__ import annotations
 
 from psycopg.sql import SQL, Composed, Identifier
+
+from ledger.store.key_schema import data_keys_table
 
 _TABLES = [
     "CREATE TABLE IF NOT EXISTS {schema}.{chain} ("
@@ -97,10 +100,17 @@ BEGIN
 END $$
 """
 
+# The append before it stored data keys, replaced (not overloaded) by the one below.
+_DROP_OLD_APPEND = (
+    "DROP FUNCTION IF EXISTS {schema}.{append}"
+    "(uuid[], bigint[], text[], bytea[], text, text, jsonb, text)"
+)
+
 _APPEND = """
 CREATE OR REPLACE FUNCTION {schema}.{append}(
     originator_ids uuid[], originator_versions bigint[], topics text[], states bytea[],
-    claim_key text, claim_hash text, claim_result jsonb, wait text
+    claim_key text, claim_hash text, claim_result jsonb, wait text,
+    key_subjects text[], key_wrapped bytea[], key_master text
 ) RETURNS SETOF bigint LANGUAGE plpgsql AS $$
 DECLARE
     now timestamptz;
@@ -135,6 +145,10 @@ BEGIN
         );
         chain_hashes := chain_hashes || previous;
     END LOOP;
+    IF key_subjects IS NOT NULL THEN
+        INSERT INTO {schema}.{data_keys} (employee_id, wrapped, master_key_id)
+        SELECT s, w, key_master FROM unnest(key_subjects, key_wrapped) AS k(s, w);
+    END IF;
     INSERT INTO {schema}.{chain} (position, recorded_at, event_hash, chain_hash)
     SELECT p, now, e, c FROM unnest(positions, event_hashes, chain_hashes) AS t(p, e, c);
     SELECT coalesce(max(l.leaf_index) + 1, 0) INTO next_leaf FROM {schema}.{leaves} l;
@@ -173,10 +187,11 @@ def ledger_statements(schema: str, events_table: str) -> list[Composed]:
         "backfill": Identifier(backfill_function_name(events_table)),
         "guard": Identifier(f"{events_table}_refuse_change"),
         "append": Identifier(append_function_name(events_table)),
+        "data_keys": Identifier(data_keys_table(events_table)),
         "channel": Identifier(events_table.replace(".", "_")),
         "chain_recorded_at_idx": Identifier(f"{events_table}_chain_recorded_brin"),
     }
-    texts = [*_TABLES, _GUARD, _GROW, _BACKFILL, _APPEND]
+    texts = [*_TABLES, _GUARD, _GROW, _BACKFILL, _DROP_OLD_APPEND, _APPEND]
     for table in ("events", "chain", "keys", "leaves", "nodes"):
         for event, level in (("UPDATE OR DELETE", "ROW"), ("TRUNCATE", "STATEMENT")):
             trigger = f"{table}_{level.lower()}_guard"

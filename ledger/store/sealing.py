@@ -25,6 +25,7 @@ from eventsourcing.utils import get_topic
 
 from ledger.domain.personal import ERASED, PERSONAL_FIELDS
 from ledger.errors import LedgerError
+from ledger.ids import employee_uuid
 from ledger.store.data_keys import DataKeys
 from ledger.store.keyring import KeyRing, PersonalDataErased
 
@@ -88,7 +89,8 @@ class SealingMapper(Mapper[UUID]):
         if class_version > 1:
             state["class_version"] = class_version
         employee_id = self._subject(originator_id, state, keyring.keys)
-        cipher = keyring.sealing(employee_id)
+        first = version == 1 and originator_id == employee_uuid(employee_id)
+        cipher = keyring.sealing(employee_id, first=first)
         for path in paths:
             where = associated_data(originator_id, version, path)
             _replace(state, path, lambda v, w=where: self._seal(cipher, employee_id, w, v))

@@ -3,8 +3,13 @@ it shows their personal fields as erased while verification and reproduction sti
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
+
 from ledger.application import LedgerApp
-from tests.e2e.client import ApiClient
+from tests.e2e.client import API, ApiClient
+from tests.e2e.test_jobs import finished
 from tests.integration.personal_story import told
 
 
@@ -50,3 +55,30 @@ def test_an_erased_person_reads_as_erased_while_proofs_and_reproduction_hold(
     reproduced = auditor.get(f"/employees/{employee_id}/reviews/{period}/revisions/1/reproduce")
     assert reproduced.json()["matches"] is True
     assert auditor.get("/ledger/verify").json()["ok"] is True
+
+
+def test_an_auditor_asks_for_a_bundle_with_the_data_key_of_an_erased_person(
+    e2e_ledger: LedgerApp, hr: ApiClient, auditor: ApiClient
+) -> None:
+    story = told(e2e_ledger)
+    employee_id, period = story.seat.employee_id, story.seat.q1
+    erasure = {"reason": "retention over", "legal_basis": "GDPR Art. 17(1)(a)"}
+    hr.ok("POST", f"/employees/{employee_id}/erasure", erasure)
+    body = {"employee_id": employee_id, "period": period, "include_key": True}
+
+    response = auditor.post("/exports/evidence", body)
+
+    assert response.status_code == 202, response.text
+    job = finished(auditor, response.headers["Location"])
+    assert job["result"]["includes_key"] is True
+    download = auditor.http.get(job["file"].removeprefix(API))
+    with zipfile.ZipFile(io.BytesIO(download.content)) as archive:
+        disclosed = json.loads(archive.read("data_key.json"))
+        texts = [archive.read(name).decode() for name in archive.namelist()]
+    assert disclosed == {
+        "algorithm": "AES-256-GCM",
+        "data_key": None,
+        "employee_id": employee_id,
+        "erased": True,
+    }
+    assert not [text for text in texts if story.mark in text]

@@ -3,6 +3,7 @@ the whole database holds nothing of the person."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 from dataclasses import replace
 from datetime import date
@@ -15,6 +16,7 @@ from ledger.application import LedgerApp
 from ledger.config import Settings
 from ledger.ids import employee_uuid
 from ledger.store.database import DatabaseAddress
+from ledger.store.master_key import generate_master_key_file
 from projections import init_projections, rebuild_view
 from projections.catalog import all_views
 from tests.integration.personal_story import told
@@ -46,7 +48,7 @@ def test_a_writer_killed_before_committing_its_erasure_leaves_the_key_and_no_eve
     writer = psycopg.connect(fresh_database.conninfo())
     writer.execute(
         "SELECT * FROM ledger_events_append(%s::uuid[], %s::bigint[], %s::text[],"
-        " %s::bytea[], NULL, NULL, NULL, '5s')",
+        " %s::bytea[], NULL, NULL, NULL, '5s', NULL, NULL, NULL)",
         ([employee_uuid(employee_id)], [version], ["ledger:Employee.Erased"], [state.encode()]),
     )
     with psycopg.connect(fresh_database.conninfo(), autocommit=True) as killer:
@@ -137,3 +139,52 @@ def test_rotating_the_master_key_rewraps_the_data_keys_and_the_old_key_is_then_r
     )
     assert refused.returncode != 0
     assert "not the one" in refused.stderr
+
+
+def test_a_rotation_killed_after_its_commit_is_finished_by_the_next_start(
+    own_app: LedgerApp, fresh_database: DatabaseAddress, settings: Settings, tmp_path: Path
+) -> None:
+    story = told(own_app)
+    key_file = tmp_path / "master-key"
+    assert settings.master_key is not None
+    old_key = settings.master_key.read_bytes()
+    key_file.write_bytes(old_key)
+    env = {"LEDGER_MASTER_KEY": str(key_file)}
+
+    killed = run_ledger(
+        fresh_database, "keys", "rotate", env={**env, "LEDGER_TEST_CRASH_AT": "rotation-committed"}
+    )
+    assert killed.returncode == -signal.SIGKILL
+    new_key = (tmp_path / "master-key.next").read_bytes()
+    assert key_file.read_bytes() == old_key
+
+    started = run_ledger(fresh_database, "head", env=env)
+
+    assert started.returncode == 0, started.stderr
+    assert key_file.read_bytes() == new_key
+    assert (tmp_path / "master-key.previous").read_bytes() == old_key
+    assert not (tmp_path / "master-key.next").exists()
+    reopened = LedgerApp(fresh_database, replace(settings, master_key=key_file))
+    try:
+        assert reopened.employee(story.seat.employee_id).profile.name == story.name
+    finally:
+        reopened.close()
+
+
+def test_a_next_key_left_before_a_rotations_commit_is_left_for_the_next_rotation(
+    own_app: LedgerApp, fresh_database: DatabaseAddress, settings: Settings, tmp_path: Path
+) -> None:
+    told(own_app)
+    key_file = tmp_path / "master-key"
+    assert settings.master_key is not None
+    key_file.write_bytes(settings.master_key.read_bytes())
+    generate_master_key_file(tmp_path / "master-key.next")
+    env = {"LEDGER_MASTER_KEY": str(key_file)}
+
+    started = run_ledger(fresh_database, "head", env=env)
+    assert started.returncode == 0, started.stderr
+    assert key_file.read_bytes() == settings.master_key.read_bytes()
+
+    rotated = run_ledger(fresh_database, "keys", "rotate", env=env)
+    assert rotated.returncode == 0, rotated.stderr
+    assert not (tmp_path / "master-key.next").exists()

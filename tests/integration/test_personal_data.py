@@ -13,7 +13,7 @@ from ledger.application import LedgerApp
 from ledger.config import Settings
 from ledger.domain import Profile
 from ledger.domain.personal import ERASED
-from ledger.errors import RuleViolated
+from ledger.errors import AlreadyExists, RuleViolated
 from ledger.store.database import DatabaseAddress
 from ledger.store.master_key import MasterKeyError, generate_master_key_file
 from tests.integration.personal_story import told
@@ -101,3 +101,51 @@ def test_verification_and_reproduction_hold_after_an_erasure(app: LedgerApp) -> 
     app.erase_employee(HR, story.seat.employee_id, reason="retention over", legal_basis="DPDP s.8")
     assert app.verify().ok
     assert app.reproduce(story.seat.employee_id, story.seat.q1, 1).matches
+
+
+def wrapped_key(address: DatabaseAddress, employee_id: str) -> bytes | None:
+    with psycopg.connect(address.conninfo()) as conn:
+        row = conn.execute(
+            "SELECT wrapped FROM ledger_events_data_keys WHERE employee_id = %s", (employee_id,)
+        ).fetchone()
+    return None if row is None else bytes(row[0])
+
+
+def test_a_new_employees_data_key_is_stored_with_their_registration(
+    app: LedgerApp, database: DatabaseAddress
+) -> None:
+    employee_id = new_id("E")
+    app.register_employee(HR, employee_id, Profile("Keyed Person", "Ops", "Analyst"))
+    assert wrapped_key(database, employee_id) is not None
+
+
+def test_a_second_registration_is_refused_and_keeps_the_first_ones_key(
+    app: LedgerApp, database: DatabaseAddress, settings: Settings
+) -> None:
+    employee_id = new_id("E")
+    app.register_employee(HR, employee_id, Profile("First Person", "Ops", "Analyst"))
+    first_key = wrapped_key(database, employee_id)
+    other = LedgerApp(database, settings)
+    try:
+        with pytest.raises(AlreadyExists):
+            other.register_employee(HR, employee_id, Profile("Second Person", "Ops", "Analyst"))
+        assert wrapped_key(database, employee_id) == first_key
+        assert other.employee(employee_id).profile.name == "First Person"
+    finally:
+        other.close()
+
+
+def test_a_data_key_stored_before_the_registration_is_used_not_replaced(
+    app: LedgerApp, database: DatabaseAddress, settings: Settings
+) -> None:
+    employee_id = new_id("E")
+    assert app.master_key is not None
+    app.keyring.keys.create(employee_id, app.master_key)
+    before = wrapped_key(database, employee_id)
+    app.register_employee(HR, employee_id, Profile("Early Key", "Ops", "Analyst"))
+    assert wrapped_key(database, employee_id) == before
+    reader = LedgerApp(database, settings)
+    try:
+        assert reader.employee(employee_id).profile.name == "Early Key"
+    finally:
+        reader.close()

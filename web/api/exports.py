@@ -6,7 +6,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
-from marshmallow import Schema
+from marshmallow import Schema, fields
 
 from ledger.application import LedgerApp
 from ledger.config import Settings
@@ -28,6 +28,13 @@ BUNDLE_FILE = "evidence.zip"
 class EvidenceIn(Schema):
     employee_id = key_field(required=True)
     period = period_field(required=True)
+    include_key = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Carry the employee's data key, so the bundle's verifier can open"
+            " and authenticate each sealed personal text (keep such a bundle as safe as them)"
+        },
+    )
 
 
 @resource.route(
@@ -43,15 +50,23 @@ def start_evidence(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str,
     """
     subject = Subject.of(body["employee_id"], body["period"])
     ledger().plan(subject.employee_id, subject.cycle_id)
-    work = evidence_work(ledger(), settings(), subject)
+    work = evidence_work(ledger(), settings(), subject, include_key=body["include_key"])
     return accepted(jobs().start("evidence", principal().actor, work, unit="part"))
 
 
-def evidence_work(app: LedgerApp, settings: Settings, subject: Subject) -> Work:
+def evidence_work(
+    app: LedgerApp, settings: Settings, subject: Subject, *, include_key: bool = False
+) -> Work:
     def work(space: Workspace) -> Outcome:
         path = space.folder / BUNDLE_FILE
         bundle = write_evidence(
-            app, subject.employee_id, subject.period.id, path, space.progress, settings=settings
+            app,
+            subject.employee_id,
+            subject.period.id,
+            path,
+            space.progress,
+            settings=settings,
+            include_key=include_key,
         )
         result = {
             "employee_id": bundle.employee_id,
@@ -60,6 +75,7 @@ def evidence_work(app: LedgerApp, settings: Settings, subject: Subject) -> Work:
             "events": bundle.events,
             "revisions": list(bundle.revisions),
             "signed": bundle.signed,
+            "includes_key": include_key,
         }
         name = f"evidence-{bundle.employee_id}-{bundle.period}-{bundle.position}.zip"
         return Outcome(result, file=path, file_name=name, media_type=ZIP)

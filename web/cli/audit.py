@@ -122,8 +122,14 @@ def export() -> None:
 @click.option("--employee", "employee_id", required=True)
 @click.option("--period", "period_id", required=True, help="FY2026-Q3, or FY2026 for the cycle.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--with-key",
+    "include_key",
+    is_flag=True,
+    help="Carry the employee's data key, so the verifier opens each sealed text.",
+)
 @click.pass_obj
-def evidence(obj: object, employee_id: str, period_id: str, out: Path) -> None:
+def evidence(obj: object, employee_id: str, period_id: str, out: Path, include_key: bool) -> None:
     """Write an evidence bundle (zip) of one employee's period, checkable offline."""
     settings = _settings(obj)
     try:
@@ -134,7 +140,13 @@ def evidence(obj: object, employee_id: str, period_id: str, out: Path) -> None:
                 bar.update(done - bar.n)
 
             bundle = write_evidence(
-                ledger, employee_id, period_id, out, progress, settings=settings
+                ledger,
+                employee_id,
+                period_id,
+                out,
+                progress,
+                settings=settings,
+                include_key=include_key,
             )
     except LedgerError as exc:
         _fail(f"error: {exc.message}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from datetime import UTC, datetime
 
 import click
@@ -11,6 +12,7 @@ from ledger.bootstrap import open_ledger
 from ledger.commands import Context
 from ledger.config import Settings
 from ledger.store.master_key import generate_master_key_file, load_master_key
+from ledger.store.rotation import install_next_key, next_key_path
 from web.cli.refusals import refusals_as_errors
 
 ERASE_ACTOR = "hr:cli"
@@ -74,15 +76,20 @@ def keys_rotate(settings: Settings) -> None:
     if settings.master_key is None:
         raise click.UsageError("no master key is configured (LEDGER_MASTER_KEY)")
     current = settings.master_key
-    fresh = current.with_name(current.name + ".next")
-    previous = current.with_name(current.name + ".previous")
+    fresh = next_key_path(current)
     with refusals_as_errors(), open_ledger(settings) as ledger:
         old = load_master_key(current)
         new = load_master_key(fresh) if fresh.exists() else generate_master_key_file(fresh)
         count = ledger.keyring.keys.rewrap(old, new)
-    os.replace(current, previous)
-    os.replace(fresh, current)
+        crash_point(settings, "rotation-committed")
+    previous = install_next_key(current)
     click.echo(f"{count} data keys rewrapped; the previous master key is in {previous}")
+
+
+def crash_point(settings: Settings, point: str) -> None:
+    """Die here, as a kill would, when a recovery test asks for it (never otherwise)."""
+    if settings.crash_at == point:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def register(main: click.Group) -> None:

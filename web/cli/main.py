@@ -14,6 +14,7 @@ from ledger.config import Settings
 from ledger.domain.access import Role
 from ledger.evidence.anchoring import anchor_now
 from ledger.evidence.anchors import check_latest
+from ledger.store.master_key import MasterKeyError
 from ledger.store.provision import database_address, init_schema
 from projections import init_projections
 from web.cli.audit import export, verify_digest_command
@@ -29,7 +30,18 @@ from web.cli.tree import tree
 CLI_ACTOR = "admin:cli"
 
 
-@click.group()
+class LedgerCommands(click.Group):
+    """Every command refuses a missing or wrong master key in one line, before it reads or
+    writes anything (the application checks the key as it opens)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except MasterKeyError as refused:
+            raise click.ClickException(refused.message) from None
+
+
+@click.group(cls=LedgerCommands)
 @click.pass_context
 def main(context: click.Context) -> None:
     """Performance Ledger: an event-sourced ledger of KRAs, KPIs, targets and reviews."""

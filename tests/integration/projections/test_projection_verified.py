@@ -47,7 +47,7 @@ def changed_bytes(conn: psycopg.Connection[tuple[object, ...]], position: int) -
     """The stored bytes of an event changed in place."""
     conn.execute(
         "UPDATE ledger_events SET state = convert_to(replace(convert_from(state, 'UTF8'),"
-        " 'Asha', 'Esha'), 'UTF8') WHERE notification_id = %s",
+        " 'Associate', 'Director'), 'UTF8') WHERE notification_id = %s",
         (position,),
     )
 
