@@ -120,9 +120,9 @@ def test_a_changed_event_with_every_hash_recomputed_fails_against_the_anchor(
 ) -> None:
     changed = superuser.execute(
         "UPDATE ledger_events SET state = convert_to(replace(convert_from(state, 'UTF8'),"
-        " 'Ana Rao', 'Ann Roe'), 'UTF8')"
+        " '\"Sales\"', '\"Legal\"'), 'UTF8')"
         " WHERE notification_id = (SELECT min(notification_id) + 4 FROM ledger_events)"
-        " AND convert_from(state, 'UTF8') LIKE '%Ana Rao%'"
+        " AND convert_from(state, 'UTF8') LIKE '%\"Sales\"%'"
     )
     assert changed.rowcount == 1
     recompute_chain_and_tree(superuser, fresh_database)
