@@ -1,6 +1,6 @@
 """Benchmark of the ledger, as ratios against ceilings measured in the same run.
 
-Usage: scripts/bench [--quick]
+Usage: scripts/bench [--quick] [--full] [--parts core,http,...]
 
 It prints a markdown table and never fails on a figure: machines here are noisy, so every
 figure stands beside a ceiling measured on the same database in the same run.
@@ -27,6 +27,7 @@ from scripts.bench_http import CLIENTS, http_rows
 from scripts.bench_imports import import_rows
 from scripts.bench_pages import page_rows
 from scripts.bench_table import Row, print_table
+from scripts.bench_tree import tree_rows
 from scripts.bench_views import LIVE_RATE, live_lag, peak_rebuild_memory_mb, rebuilds
 
 
@@ -161,12 +162,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument(
-        "--full", action="store_true", help="1,000,000 events for the read models (slow)"
+        "--full",
+        action="store_true",
+        help="1,000,000 events for the read models and the proofs (slow)",
     )
     parser.add_argument(
         "--parts",
-        default="core,http,views,imports,exports,pages",
-        help="which parts: core, http, views, imports, exports, pages",
+        default="core,http,views,imports,exports,pages,tree",
+        help="which parts: core, http, views, imports, exports, pages, tree",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
@@ -191,6 +194,9 @@ def main() -> None:
                 rows += export_rows(server, settings, args.quick)
             if "pages" in parts:
                 rows += page_rows(server, settings, args.quick)
+            if "tree" in parts:
+                events = 1_000_000 if args.full else 20_000 if args.quick else 200_000
+                rows += tree_rows(server, settings, args.quick, events)
             print_table(rows)
         finally:
             drop_database(server, address)

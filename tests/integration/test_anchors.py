@@ -178,3 +178,89 @@ def test_a_server_anchors_by_itself(own_app: LedgerApp, settings: Settings, tmp_
         anchorer.stop()
     result = checked(own_app, config)
     assert (result.ok, result.tree_size) == (True, 3)
+
+
+@pytest.fixture
+def hole(own_app: LedgerApp, settings: Settings, tmp_path: Path) -> tuple[Settings, int]:
+    """Six events, a position left unused (as a rolled-back write leaves one), six more, an
+    anchor of them, then three more; with the unused position, inside the anchored history."""
+    config = replace(settings, anchor_dir=tmp_path / "anchors")
+    register(own_app, 6)
+    with own_app.records.datastore.transaction(commit=True) as curs:
+        row = curs.execute(
+            "SELECT nextval(pg_get_serial_sequence('ledger_events', 'notification_id')) AS n"
+        ).fetchone()
+    assert row is not None
+    register(own_app, 6)
+    assert anchor_now(own_app.tree, config) is not None
+    register(own_app, 3)
+    return config, int(row["n"])
+
+
+def forge_event(conn: psycopg.Connection[tuple[object, ...]], position: int) -> None:
+    """A copy of the first registration as a new event at ``position``."""
+    conn.execute(
+        "INSERT INTO ledger_events (notification_id, originator_id, originator_version, topic,"
+        " state) SELECT %s, originator_id, originator_version + 1000, topic, state"
+        " FROM ledger_events ORDER BY notification_id LIMIT 1",
+        (position,),
+    )
+
+
+def test_a_forged_event_without_its_chain_row_inside_the_anchored_history_fails_naming_it(
+    own_app: LedgerApp,
+    hole: tuple[Settings, int],
+    superuser: psycopg.Connection[tuple[object, ...]],
+    fresh_database: DatabaseAddress,
+) -> None:
+    config, position = hole
+    forge_event(superuser, position)
+    result = own_app.verify()
+    assert (result.ok, result.first_bad_position) == (False, position)
+    assert result.problem == "event without its chain row"
+    env = {"LEDGER_ANCHOR_DIR": str(config.anchor_dir)}
+    refused = run_ledger(fresh_database, "verify", env=env)
+    assert refused.returncode == 1
+    assert f"position {position}" in refused.stderr
+
+
+def test_a_forged_event_with_a_linked_chain_row_and_the_tree_made_anew_fails_against_the_anchor(
+    own_app: LedgerApp,
+    hole: tuple[Settings, int],
+    superuser: psycopg.Connection[tuple[object, ...]],
+    fresh_database: DatabaseAddress,
+) -> None:
+    config, position = hole
+    forge_event(superuser, position)
+    superuser.execute(
+        "INSERT INTO ledger_events_chain (position, recorded_at, event_hash, chain_hash)"
+        " SELECT %s, recorded_at, event_hash, chain_hash FROM ledger_events_chain"
+        " WHERE position < %s ORDER BY position DESC LIMIT 1",
+        (position, position),
+    )
+    recompute_chain_and_tree(superuser, fresh_database)
+    assert own_app.verify().ok
+    result = checked(own_app, config)
+    assert not result.ok
+    assert result.problem is not None
+    assert result.name in result.problem
+    env = {"LEDGER_ANCHOR_DIR": str(config.anchor_dir)}
+    refused = run_ledger(fresh_database, "verify", env=env)
+    assert refused.returncode == 1
+    assert f"TAMPERED: anchor {result.name}" in refused.stderr
+
+
+def test_a_forged_event_with_a_made_up_chain_row_inside_the_anchored_history_fails_naming_it(
+    own_app: LedgerApp,
+    hole: tuple[Settings, int],
+    superuser: psycopg.Connection[tuple[object, ...]],
+) -> None:
+    _, position = hole
+    forge_event(superuser, position)
+    superuser.execute(
+        "INSERT INTO ledger_events_chain (position, recorded_at, event_hash, chain_hash)"
+        " VALUES (%s, now(), sha256('forged'), sha256('forged'))",
+        (position,),
+    )
+    result = own_app.verify()
+    assert (result.ok, result.first_bad_position) == (False, position)
