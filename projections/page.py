@@ -29,15 +29,23 @@ class PageResult:
 
 
 def apply_next_page(
-    conn: Connection, source: EventSource, view: View, target: Target, limit: int
+    conn: Connection,
+    source: EventSource,
+    view: View,
+    target: Target,
+    limit: int,
+    known: int | None = None,
 ) -> PageResult:
     """Apply the events after the target's position; raise ViewFailed if the view cannot.
 
     A failed page is rolled back whole: the position stays where it was, nothing is
     skipped. A broken connection is not the view's failure and propagates as it is.
+    ``known`` is where the caller last left the position: a page after it with none of
+    the view's events only moves the position on, in one statement (see ``passed``).
     """
     try:
-        return _apply(conn, source, view, target, limit)
+        result = None if known is None else passed(conn, source, view, target, limit, known)
+        return result or _apply(conn, source, view, target, limit)
     except Exception as error:
         if conn.broken or conn.closed:
             raise
@@ -58,6 +66,21 @@ def _apply(
         if page.last_position != row.position:
             tracking.advance(cursor, target.key, row.position, page.last_position)
     return PageResult(len(page.events), page.last_position, caught_up=not page.full)
+
+
+def passed(
+    conn: Connection, source: EventSource, view: View, target: Target, limit: int, known: int
+) -> PageResult | None:
+    """The page after ``known``, passed without a transaction when the view has nothing to
+    do with its events; None when it has, or the position is no longer ``known`` at the
+    target's version (moved, or a rebuild asked): then the page takes the whole way."""
+    cursor = conn.cursor()
+    page = source.read(cursor, known, limit, view.topics)
+    if page.events or page.last_position == known:
+        return None
+    if not tracking.pass_on(cursor, target.key, known, page.last_position, target.version):
+        return None
+    return PageResult(0, page.last_position, caught_up=not page.full)
 
 
 def _located(

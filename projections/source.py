@@ -111,7 +111,12 @@ class EventSource:
     ) -> Page:
         """The events after ``after`` among the next ``limit`` of the ledger, of ``topics``
         (empty: all); the page is full when it read ``limit`` events of any topic."""
-        head = self.head(cursor)
+        return self.read_upto(cursor, after, limit, topics, self.head(cursor))
+
+    def read_upto(
+        self, cursor: Cursor[DictRow], after: int, limit: int, topics: Sequence[str], head: int
+    ) -> Page:
+        """``read``, of the ledger as it stood when its head was ``head``."""
         params = {"after": after, "limit": limit, "topics": list(topics)}
         statement = self._page_of_topics if topics else self._page
         rows = cursor.execute(statement, params, prepare=True, binary=True).fetchall()

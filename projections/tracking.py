@@ -32,8 +32,14 @@ _START = sql.SQL(
     " version = excluded.version, status = excluded.status, updated_at = clock_timestamp()"
 ).format(_TABLE)
 _ADVANCE = sql.SQL(
-    "UPDATE {} SET position = %s, updated_at = clock_timestamp()"
-    " WHERE view_name = %s AND position = %s"
+    "WITH moved AS (UPDATE {} SET position = %s, updated_at = clock_timestamp()"
+    " WHERE view_name = %s AND position = %s RETURNING view_name)"
+    " SELECT pg_notify(%s, %s) FROM moved"
+).format(_TABLE)
+_PASS = sql.SQL(
+    "WITH moved AS (UPDATE {} SET position = %s, updated_at = clock_timestamp()"
+    " WHERE view_name = %s AND position = %s AND version = %s RETURNING view_name)"
+    " SELECT pg_notify(%s, %s) FROM moved"
 ).format(_TABLE)
 _NOTIFY = sql.SQL("SELECT pg_notify(%s, %s)")
 _STATUS = sql.SQL(
@@ -110,11 +116,20 @@ def start(cursor: Cursor[DictRow], key: str, position: int, version: int, status
 
 
 def advance(cursor: Cursor[DictRow], key: str, previous: int, position: int) -> None:
-    """Move the position on, only from where it was read; tell the waiters."""
-    cursor.execute(_ADVANCE, (position, key, previous), prepare=True)
+    """Move the position on, only from where it was read; tell the waiters (in the same
+    statement: one round trip a page)."""
+    payload = f"{key} {position}"
+    cursor.execute(_ADVANCE, (position, key, previous, CHANNEL, payload), prepare=True)
     if cursor.rowcount != 1:
         raise TrackingConflict(f"{key}: the position moved on from {previous} meanwhile")
-    notify(cursor, key, position)
+
+
+def pass_on(cursor: Cursor[DictRow], key: str, previous: int, position: int, version: int) -> bool:
+    """Move the position on past events the view has nothing to do with, in one statement
+    of its own; False (nothing done) unless it stood at ``previous`` at ``version``."""
+    payload = f"{key} {position}"
+    cursor.execute(_PASS, (position, key, previous, version, CHANNEL, payload), prepare=True)
+    return cursor.rowcount == 1
 
 
 def notify(cursor: Cursor[DictRow], key: str, position: int) -> None:
