@@ -16,13 +16,14 @@ from psycopg.rows import DictRow
 
 from projections.errors import TrackingConflict
 from projections.schema import CHANNEL, SCHEMA, SHADOW_SUFFIX, TRACKING_TABLE
+from projections.statements import composed
 
 Status = Literal["running", "stopped", "failed", "rebuilding"]
 
 _TABLE = sql.Identifier(SCHEMA, TRACKING_TABLE)
 _COLUMNS = sql.SQL("view_name, position, version, status, error, error_position, updated_at")
 _SELECT = sql.SQL("SELECT {} FROM {}").format(_COLUMNS, _TABLE)
-_LOCK = _SELECT + sql.SQL(" WHERE view_name = %s FOR UPDATE")
+_LOCK = composed(_SELECT + sql.SQL(" WHERE view_name = %s FOR UPDATE"))
 _READ = _SELECT + sql.SQL(" WHERE view_name = %s")
 _READ_ALL = _SELECT + sql.SQL(" ORDER BY view_name")
 _EXISTS = sql.SQL("SELECT to_regclass(%s) IS NOT NULL AS present")
@@ -31,16 +32,20 @@ _START = sql.SQL(
     " ON CONFLICT (view_name) DO UPDATE SET position = excluded.position,"
     " version = excluded.version, status = excluded.status, updated_at = clock_timestamp()"
 ).format(_TABLE)
-_ADVANCE = sql.SQL(
-    "WITH moved AS (UPDATE {} SET position = %s, updated_at = clock_timestamp()"
-    " WHERE view_name = %s AND position = %s RETURNING view_name)"
-    " SELECT pg_notify(%s, %s) FROM moved"
-).format(_TABLE)
-_PASS = sql.SQL(
-    "WITH moved AS (UPDATE {} SET position = %s, updated_at = clock_timestamp()"
-    " WHERE view_name = %s AND position = %s AND version = %s RETURNING view_name)"
-    " SELECT pg_notify(%s, %s) FROM moved"
-).format(_TABLE)
+_ADVANCE = composed(
+    sql.SQL(
+        "WITH moved AS (UPDATE {} SET position = %s, updated_at = clock_timestamp()"
+        " WHERE view_name = %s AND position = %s RETURNING view_name)"
+        " SELECT pg_notify(%s, %s) FROM moved"
+    ).format(_TABLE)
+)
+_PASS = composed(
+    sql.SQL(
+        "WITH moved AS (UPDATE {} SET position = %s, updated_at = clock_timestamp()"
+        " WHERE view_name = %s AND position = %s AND version = %s RETURNING view_name)"
+        " SELECT pg_notify(%s, %s) FROM moved"
+    ).format(_TABLE)
+)
 _NOTIFY = sql.SQL("SELECT pg_notify(%s, %s)")
 _STATUS = sql.SQL(
     "UPDATE {} SET status = %s, updated_at = clock_timestamp() WHERE view_name = %s"
@@ -57,8 +62,10 @@ _REQUEST_REBUILD = sql.SQL(
     "UPDATE {} SET version = NULL, updated_at = clock_timestamp() WHERE view_name = %s"
 ).format(_TABLE)
 _DELETE = sql.SQL("DELETE FROM {} WHERE view_name = %s").format(_TABLE)
-_POSITIONS_ALL = sql.SQL("SELECT view_name, position FROM {}").format(_TABLE)
-_POSITIONS = sql.SQL("SELECT view_name, position FROM {} WHERE view_name = ANY(%s)").format(_TABLE)
+_POSITIONS_ALL = composed(sql.SQL("SELECT view_name, position FROM {}").format(_TABLE))
+_POSITIONS = composed(
+    sql.SQL("SELECT view_name, position FROM {} WHERE view_name = ANY(%s)").format(_TABLE)
+)
 
 
 @dataclass(frozen=True)
