@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from projections import tracking
 from projections.connection import Connection
 from projections.errors import UnusableEvent, ViewFailed
-from projections.source import EventSource
+from projections.source import EventSource, Page
 from projections.view import TableNames, View
 
 
@@ -44,8 +44,10 @@ def apply_next_page(
     the view's events only moves the position on, in one statement (see ``passed``).
     """
     try:
-        result = None if known is None else passed(conn, source, view, target, limit, known)
-        return result or _apply(conn, source, view, target, limit)
+        read = None if known is None else passed(conn, source, view, target, limit, known)
+        if isinstance(read, PageResult):
+            return read
+        return _apply(conn, source, view, target, limit, read)
     except Exception as error:
         if conn.broken or conn.closed:
             raise
@@ -53,14 +55,23 @@ def apply_next_page(
 
 
 def _apply(
-    conn: Connection, source: EventSource, view: View, target: Target, limit: int
+    conn: Connection,
+    source: EventSource,
+    view: View,
+    target: Target,
+    limit: int,
+    read: Page | None = None,
 ) -> PageResult:
+    """The page's transaction; ``read``, a page read before it, serves if it starts where
+    the position stands (its events are there whenever it is read)."""
     with conn.transaction():
         cursor = conn.cursor()
         row = tracking.lock(cursor, target.key)
         if row is None or row.version != target.version:
             return PageResult(0, row.position if row else 0, caught_up=True, stale=True)
-        page = source.read(cursor, row.position, limit, view.topics)
+        page = read
+        if page is None or page.after != row.position:
+            page = source.read(cursor, row.position, limit, view.topics)
         if page.events:
             view.apply(cursor, page.events, target.tables)
         if page.last_position != row.position:
@@ -70,14 +81,17 @@ def _apply(
 
 def passed(
     conn: Connection, source: EventSource, view: View, target: Target, limit: int, known: int
-) -> PageResult | None:
+) -> PageResult | Page | None:
     """The page after ``known``, passed without a transaction when the view has nothing to
-    do with its events; None when it has, or the position is no longer ``known`` at the
-    target's version (moved, or a rebuild asked): then the page takes the whole way."""
+    do with its events (a result); otherwise the page read, for the transaction to apply,
+    or None when there is nothing new. Passing needs the position still at ``known`` at
+    the target's version (not moved, no rebuild asked): if not, the transaction decides."""
     cursor = conn.cursor()
     page = source.read(cursor, known, limit, view.topics)
-    if page.events or page.last_position == known:
+    if page.last_position == known:
         return None
+    if page.events:
+        return page
     if not tracking.pass_on(cursor, target.key, known, page.last_position, target.version):
         return None
     return PageResult(0, page.last_position, caught_up=not page.full)
