@@ -183,5 +183,6 @@ class AuditTrailView(View):
             lookup.follow(event.event)
             if tracked:
                 states.advance(event)
+                lookup.forget()
         append(cursor, AUDIT_TRAIL, tables, rows)
         self.states.keep(states)
