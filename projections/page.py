@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from projections import tracking
 from projections.connection import Connection
 from projections.errors import UnusableEvent, ViewFailed
-from projections.source import EventSource
+from projections.source import EventSource, Page
 from projections.view import TableNames, View
 
 
@@ -29,15 +29,25 @@ class PageResult:
 
 
 def apply_next_page(
-    conn: Connection, source: EventSource, view: View, target: Target, limit: int
+    conn: Connection,
+    source: EventSource,
+    view: View,
+    target: Target,
+    limit: int,
+    known: int | None = None,
 ) -> PageResult:
     """Apply the events after the target's position; raise ViewFailed if the view cannot.
 
     A failed page is rolled back whole: the position stays where it was, nothing is
     skipped. A broken connection is not the view's failure and propagates as it is.
+    ``known`` is where the caller last left the position: a page after it with none of
+    the view's events only moves the position on, in one statement (see ``passed``).
     """
     try:
-        return _apply(conn, source, view, target, limit)
+        read = None if known is None else passed(conn, source, view, target, limit, known)
+        if isinstance(read, PageResult):
+            return read
+        return _apply(conn, source, view, target, limit, read)
     except Exception as error:
         if conn.broken or conn.closed:
             raise
@@ -45,19 +55,46 @@ def apply_next_page(
 
 
 def _apply(
-    conn: Connection, source: EventSource, view: View, target: Target, limit: int
+    conn: Connection,
+    source: EventSource,
+    view: View,
+    target: Target,
+    limit: int,
+    read: Page | None = None,
 ) -> PageResult:
+    """The page's transaction; ``read``, a page read before it, serves if it starts where
+    the position stands (its events are there whenever it is read)."""
     with conn.transaction():
         cursor = conn.cursor()
         row = tracking.lock(cursor, target.key)
         if row is None or row.version != target.version:
             return PageResult(0, row.position if row else 0, caught_up=True, stale=True)
-        page = source.read(cursor, row.position, limit, view.topics)
+        page = read
+        if page is None or page.after != row.position:
+            page = source.read(cursor, row.position, limit, view.topics)
         if page.events:
             view.apply(cursor, page.events, target.tables)
         if page.last_position != row.position:
             tracking.advance(cursor, target.key, row.position, page.last_position)
     return PageResult(len(page.events), page.last_position, caught_up=not page.full)
+
+
+def passed(
+    conn: Connection, source: EventSource, view: View, target: Target, limit: int, known: int
+) -> PageResult | Page | None:
+    """The page after ``known``, passed without a transaction when the view has nothing to
+    do with its events (a result); otherwise the page read, for the transaction to apply,
+    or None when there is nothing new. Passing needs the position still at ``known`` at
+    the target's version (not moved, no rebuild asked): if not, the transaction decides."""
+    cursor = conn.cursor()
+    page = source.read(cursor, known, limit, view.topics)
+    if page.last_position == known:
+        return None
+    if page.events:
+        return page
+    if not tracking.pass_on(cursor, target.key, known, page.last_position, target.version):
+        return None
+    return PageResult(0, page.last_position, caught_up=not page.full)
 
 
 def _located(

@@ -61,9 +61,13 @@ class Runner:
         channel: str,
         options: RunnerOptions | None = None,
         progress: Progress | None = None,
+        following: EventSource | None = None,
     ) -> None:
+        """``following``, when given, reads the pages once the view is built (the runners
+        of a worker share one: see ``shared``); ``source`` reads for rebuilds."""
         check_view(view)
         self.source = source
+        self.following = following or source
         self.view = view
         self.options = options or RunnerOptions()
         self.progress = progress
@@ -78,10 +82,13 @@ class Runner:
         view: View,
         options: RunnerOptions | None = None,
         progress: Progress | None = None,
+        following: EventSource | None = None,
     ) -> Runner:
         recorder = ledger_recorder(app)
         conninfo = conninfo_of(recorder.datastore)
-        return cls(EventSource.of(app), view, conninfo, recorder.channel_name, options, progress)
+        source = EventSource.of(app)
+        channel = recorder.channel_name
+        return cls(source, view, conninfo, channel, options, progress, following)
 
     def run(self, stop: Event) -> Outcome:
         """Lead the view until ``stop`` is set or its handler fails; wait to lead first."""
@@ -120,16 +127,18 @@ class Runner:
 
     def _follow(self, conn: Connection, stop: Event) -> None:
         ready = ensure(conn, self.view)
+        known: int | None = None
         while not stop.is_set():
             if not ready:
                 if not self._rebuild(conn, stop):
                     return
-                ready = True
+                ready, known = True, None
             _drain(conn)
             result = apply_next_page(
-                conn, self.source, self.view, self._target, self.options.page_size
+                conn, self.following, self.view, self._target, self.options.page_size, known
             )
             ready = not result.stale
+            known = result.position if ready else None
             if result.caught_up and ready:
                 self._wait(conn, stop)
 

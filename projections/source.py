@@ -16,6 +16,7 @@ from psycopg.rows import DictRow
 from ledger.store.chain import GENESIS, event_hash, link_hash
 from ledger.store.recorder import LedgerRecorder
 from projections.errors import EventNotDecoded, EventUnverified
+from projections.statements import composed
 from projections.view import PositionedEvent
 
 
@@ -74,15 +75,19 @@ class EventSource:
             " WHERE e.notification_id > %(after)s"
             " ORDER BY e.notification_id LIMIT %(limit)s"
         )
-        self._page = sql.SQL(select).format(state=sql.SQL("e.state"), **names)
-        self._page_of_topics = sql.SQL(select).format(
-            state=sql.SQL("CASE WHEN e.topic = ANY(%(topics)s) THEN e.state END"), **names
+        self._page = composed(sql.SQL(select).format(state=sql.SQL("e.state"), **names))
+        self._page_of_topics = composed(
+            sql.SQL(select).format(
+                state=sql.SQL("CASE WHEN e.topic = ANY(%(topics)s) THEN e.state END"), **names
+            )
         )
-        self._link_before = sql.SQL(
-            "SELECT chain_hash FROM {chain} WHERE position <= %s ORDER BY position DESC LIMIT 1"
-        ).format(**names)
-        self._head = sql.SQL("SELECT coalesce(max(position), 0) AS head FROM {chain}").format(
-            **names
+        self._link_before = composed(
+            sql.SQL(
+                "SELECT chain_hash FROM {chain} WHERE position <= %s ORDER BY position DESC LIMIT 1"
+            ).format(**names)
+        )
+        self._head = composed(
+            sql.SQL("SELECT coalesce(max(position), 0) AS head FROM {chain}").format(**names)
         )
         self._count = sql.SQL(
             "SELECT count(*) AS n FROM {chain} WHERE position > %s AND position <= %s"
@@ -111,7 +116,12 @@ class EventSource:
     ) -> Page:
         """The events after ``after`` among the next ``limit`` of the ledger, of ``topics``
         (empty: all); the page is full when it read ``limit`` events of any topic."""
-        head = self.head(cursor)
+        return self.read_upto(cursor, after, limit, topics, self.head(cursor))
+
+    def read_upto(
+        self, cursor: Cursor[DictRow], after: int, limit: int, topics: Sequence[str], head: int
+    ) -> Page:
+        """``read``, of the ledger as it stood when its head was ``head``."""
         params = {"after": after, "limit": limit, "topics": list(topics)}
         statement = self._page_of_topics if topics else self._page
         rows = cursor.execute(statement, params, prepare=True, binary=True).fetchall()

@@ -16,13 +16,14 @@ from psycopg.rows import DictRow
 
 from projections.errors import TrackingConflict
 from projections.schema import CHANNEL, SCHEMA, SHADOW_SUFFIX, TRACKING_TABLE
+from projections.statements import composed
 
 Status = Literal["running", "stopped", "failed", "rebuilding"]
 
 _TABLE = sql.Identifier(SCHEMA, TRACKING_TABLE)
 _COLUMNS = sql.SQL("view_name, position, version, status, error, error_position, updated_at")
 _SELECT = sql.SQL("SELECT {} FROM {}").format(_COLUMNS, _TABLE)
-_LOCK = _SELECT + sql.SQL(" WHERE view_name = %s FOR UPDATE")
+_LOCK = composed(_SELECT + sql.SQL(" WHERE view_name = %s FOR UPDATE"))
 _READ = _SELECT + sql.SQL(" WHERE view_name = %s")
 _READ_ALL = _SELECT + sql.SQL(" ORDER BY view_name")
 _EXISTS = sql.SQL("SELECT to_regclass(%s) IS NOT NULL AS present")
@@ -31,10 +32,20 @@ _START = sql.SQL(
     " ON CONFLICT (view_name) DO UPDATE SET position = excluded.position,"
     " version = excluded.version, status = excluded.status, updated_at = clock_timestamp()"
 ).format(_TABLE)
-_ADVANCE = sql.SQL(
-    "UPDATE {} SET position = %s, updated_at = clock_timestamp()"
-    " WHERE view_name = %s AND position = %s"
-).format(_TABLE)
+_ADVANCE = composed(
+    sql.SQL(
+        "WITH moved AS (UPDATE {} SET position = %s, updated_at = clock_timestamp()"
+        " WHERE view_name = %s AND position = %s RETURNING view_name)"
+        " SELECT pg_notify(%s, %s) FROM moved"
+    ).format(_TABLE)
+)
+_PASS = composed(
+    sql.SQL(
+        "WITH moved AS (UPDATE {} SET position = %s, updated_at = clock_timestamp()"
+        " WHERE view_name = %s AND position = %s AND version = %s RETURNING view_name)"
+        " SELECT pg_notify(%s, %s) FROM moved"
+    ).format(_TABLE)
+)
 _NOTIFY = sql.SQL("SELECT pg_notify(%s, %s)")
 _STATUS = sql.SQL(
     "UPDATE {} SET status = %s, updated_at = clock_timestamp() WHERE view_name = %s"
@@ -51,8 +62,10 @@ _REQUEST_REBUILD = sql.SQL(
     "UPDATE {} SET version = NULL, updated_at = clock_timestamp() WHERE view_name = %s"
 ).format(_TABLE)
 _DELETE = sql.SQL("DELETE FROM {} WHERE view_name = %s").format(_TABLE)
-_POSITIONS_ALL = sql.SQL("SELECT view_name, position FROM {}").format(_TABLE)
-_POSITIONS = sql.SQL("SELECT view_name, position FROM {} WHERE view_name = ANY(%s)").format(_TABLE)
+_POSITIONS_ALL = composed(sql.SQL("SELECT view_name, position FROM {}").format(_TABLE))
+_POSITIONS = composed(
+    sql.SQL("SELECT view_name, position FROM {} WHERE view_name = ANY(%s)").format(_TABLE)
+)
 
 
 @dataclass(frozen=True)
@@ -110,11 +123,20 @@ def start(cursor: Cursor[DictRow], key: str, position: int, version: int, status
 
 
 def advance(cursor: Cursor[DictRow], key: str, previous: int, position: int) -> None:
-    """Move the position on, only from where it was read; tell the waiters."""
-    cursor.execute(_ADVANCE, (position, key, previous), prepare=True)
+    """Move the position on, only from where it was read; tell the waiters (in the same
+    statement: one round trip a page)."""
+    payload = f"{key} {position}"
+    cursor.execute(_ADVANCE, (position, key, previous, CHANNEL, payload), prepare=True)
     if cursor.rowcount != 1:
         raise TrackingConflict(f"{key}: the position moved on from {previous} meanwhile")
-    notify(cursor, key, position)
+
+
+def pass_on(cursor: Cursor[DictRow], key: str, previous: int, position: int, version: int) -> bool:
+    """Move the position on past events the view has nothing to do with, in one statement
+    of its own; False (nothing done) unless it stood at ``previous`` at ``version``."""
+    payload = f"{key} {position}"
+    cursor.execute(_PASS, (position, key, previous, version, CHANNEL, payload), prepare=True)
+    return cursor.rowcount == 1
 
 
 def notify(cursor: Cursor[DictRow], key: str, position: int) -> None:

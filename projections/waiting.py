@@ -16,6 +16,7 @@ import psycopg
 from eventsourcing.postgres import PostgresDatastore
 from psycopg import sql
 
+from ledger.store.writer import library_error
 from projections import tracking
 from projections.connection import Connection, connect, conninfo_of
 from projections.schema import CHANNEL
@@ -36,18 +37,25 @@ def wait_for(
     *,
     poll_interval: float = 0.5,
 ) -> bool:
-    """True once every named view has reached ``position``; False after ``timeout`` seconds."""
+    """True once every named view has reached ``position``; False after ``timeout`` seconds.
+
+    A fault of the database (a lost connection, say) leaves as the library's exception, as
+    the event store's do: OperationalError or InterfaceError, for the caller to retry.
+    """
     names = _names(views)
     deadline = monotonic() + timeout
     conninfo = target if isinstance(target, str) else conninfo_of(target)
-    with connect(conninfo, "projections wait") as conn:
-        conn.execute(_LISTEN)
-        while not _reached(tracking.positions(conn.cursor(), names), names, position):
-            remaining = deadline - monotonic()
-            if remaining <= 0:
-                return False
-            for _ in conn.notifies(timeout=min(remaining, poll_interval), stop_after=1):
-                break
+    try:
+        with connect(conninfo, "projections wait") as conn:
+            conn.execute(_LISTEN)
+            while not _reached(tracking.positions(conn.cursor(), names), names, position):
+                remaining = deadline - monotonic()
+                if remaining <= 0:
+                    return False
+                for _ in conn.notifies(timeout=min(remaining, poll_interval), stop_after=1):
+                    break
+    except psycopg.Error as error:
+        raise library_error(error) from error
     return True
 
 

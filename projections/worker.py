@@ -1,7 +1,8 @@
 """Views kept by a long-lived worker process, or by background threads of a server.
 
 Each view runs in a thread of its own under its own leadership, so a view that fails
-stops alone and the others carry on.
+stops alone and the others carry on. Following the ledger, they share each new page read
+(see ``shared``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from eventsourcing.application import Application
 from projections.connection import conninfo_of
 from projections.runner import Outcome, Runner, RunnerOptions
 from projections.schema import init_projections
+from projections.shared import SharedSource
 from projections.source import ledger_recorder
 from projections.view import View
 
@@ -42,7 +44,8 @@ class Worker:
         if len(set(names)) != len(names):
             raise ValueError(f"views of one worker need names of their own: {names}")
         self._conninfo = conninfo_of(ledger_recorder(app).datastore)
-        self._runners = [Runner.of(app, view, options) for view in views]
+        shared = SharedSource.of(app)
+        self._runners = [Runner.of(app, view, options, following=shared) for view in views]
         self._stop = stop_event or Event()
         self._threads: list[Thread] = []
         self._lock = Lock()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from decimal import (
     ROUND_HALF_EVEN,
     ROUND_HALF_UP,
@@ -31,13 +32,23 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+_IN_SCORING = ContextVar("in_scoring", default=False)
+"""Whether an ``exact`` call is under way: the calls it makes are in the context already."""
+
+
 def exact(func: Callable[P, R]) -> Callable[P, R]:
     """Run ``func`` in the scoring context, whatever context its caller is in."""
 
     @wraps(func)
     def in_scoring_context(*args: P.args, **kwargs: P.kwargs) -> R:
-        with localcontext(SCORING_CONTEXT):
+        if _IN_SCORING.get():
             return func(*args, **kwargs)
+        entered = _IN_SCORING.set(True)
+        try:
+            with localcontext(SCORING_CONTEXT):
+                return func(*args, **kwargs)
+        finally:
+            _IN_SCORING.reset(entered)
 
     return in_scoring_context
 

@@ -17,6 +17,7 @@ from ledger.domain.personal import PERSONAL_FIELDS
 from ledger.domain.plan import Plan
 from ledger.domain.review import Review
 from ledger.imports.provenance import provenance_of
+from projections.statements import composed
 from projections.view import LIVE, PositionedEvent, Statement, TableNames, View
 from projections.views.changes import Described, Lookup, Measured, describe, owner_of
 from projections.views.documents import Json, changes_text, compact
@@ -117,16 +118,18 @@ def context_of(page: Sequence[PositionedEvent]) -> Iterable[UUID]:
 
 
 @cache
-def _measurements(tables: TableNames) -> sql.Composed:
-    return sql.SQL(
-        "SELECT DISTINCT ON (measurement_id) measurement_id, kpi_id, effective_date,"
-        " changes -> 'value' ->> 'to' AS value,"
-        " changes -> 'numerator' ->> 'to' AS numerator,"
-        " changes -> 'denominator' ->> 'to' AS denominator"
-        " FROM {} WHERE measurement_id = ANY(%s)"
-        " AND (changes -> 'value' IS NOT NULL OR changes -> 'numerator' IS NOT NULL)"
-        " ORDER BY measurement_id, position DESC"
-    ).format(tables[AUDIT_TRAIL.name])
+def _measurements(tables: TableNames) -> bytes:
+    return composed(
+        sql.SQL(
+            "SELECT DISTINCT ON (measurement_id) measurement_id, kpi_id, effective_date,"
+            " changes -> 'value' ->> 'to' AS value,"
+            " changes -> 'numerator' ->> 'to' AS numerator,"
+            " changes -> 'denominator' ->> 'to' AS denominator"
+            " FROM {} WHERE measurement_id = ANY(%s)"
+            " AND (changes -> 'value' IS NOT NULL OR changes -> 'numerator' IS NOT NULL)"
+            " ORDER BY measurement_id, position DESC"
+        ).format(tables[AUDIT_TRAIL.name])
+    )
 
 
 def measured_before(
@@ -214,6 +217,7 @@ class AuditTrailView(View):
             lookup.follow(event.event)
             if tracked:
                 states.advance(event)
+                lookup.forget()
         append(cursor, AUDIT_TRAIL, tables, rows)
         self.states.keep(states)
         for employee_id in erased_in(page):

@@ -8,7 +8,7 @@ that creates something lists every field it sets, from null.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache, singledispatch
 from types import MappingProxyType
@@ -98,6 +98,13 @@ class Measured(NamedTuple):
     denominator: Json = None
 
 
+class Owner(NamedTuple):
+    employee_id: str
+    cycle_id: str
+    plan: Plan | None
+    cycle: ReviewCycle | None
+
+
 @dataclass
 class Lookup:
     """What describing an event may consult besides its own aggregate's state before it:
@@ -105,6 +112,23 @@ class Lookup:
 
     states: PageStates
     measurements: dict[str, Measured]
+    owners: dict[str, Owner] = field(default_factory=dict)
+    """Measurement id prefixes with their plans and cycles as they stand, until ``forget``."""
+
+    def forget(self) -> None:
+        """A plan or cycle may have moved on: look them up afresh."""
+        self.owners.clear()
+
+    def owner(self, measurement_id: str) -> Owner:
+        """The employee, cycle, plan and cycle state of a measurement."""
+        prefix = measurement_id.rpartition(":")[0]
+        found = self.owners.get(prefix)
+        if found is None:
+            employee_id, cycle_id = owner_of(measurement_id)
+            plan = self.states.get(plan_id(employee_id, cycle_id), Plan)
+            cycle = self.states.get(cycle_id_of(cycle_id), ReviewCycle)
+            found = self.owners[prefix] = Owner(employee_id, cycle_id, plan, cycle)
+        return found
 
     def follow(self, event: object) -> None:
         """Keep up with a measurement recorded or corrected, once it is described."""
@@ -129,9 +153,7 @@ class Lookup:
         self, measurement_id: str, measured: Measured, changes: Changes | ChangesText | None = None
     ) -> Described:
         """A measurement's subject: its KPI's KRA from the plan, its quarter from the cycle."""
-        employee_id, cycle_id = owner_of(measurement_id)
-        plan = self.states.get(plan_id(employee_id, cycle_id), Plan)
-        cycle = self.states.get(cycle_id_of(cycle_id), ReviewCycle)
+        employee_id, cycle_id, plan, cycle = self.owner(measurement_id)
         kpi_id, day = measured.kpi_id, measured.effective_date
         kra_id = plan.kpi(kpi_id).kra_id if plan is not None and plan.has_kpi(kpi_id) else None
         period = None if cycle is None else cycle.period_of(day)

@@ -13,6 +13,7 @@ from psycopg import Cursor, sql
 from psycopg.rows import DictRow
 
 from projections.source import ledger_recorder
+from projections.statements import composed
 
 
 @dataclass
@@ -43,11 +44,13 @@ class History:
 
     def __init__(self, events: sql.Identifier, mapper: Mapper[UUID]) -> None:
         self.mapper = mapper
-        self._select = sql.SQL(
-            "SELECT notification_id AS position, originator_id, originator_version, topic, state"
-            " FROM {} WHERE originator_id = ANY(%s) AND notification_id < %s"
-            " ORDER BY originator_id, originator_version"
-        ).format(events)
+        self._select = composed(
+            sql.SQL(
+                "SELECT notification_id AS position, originator_id, originator_version,"
+                " topic, state FROM {} WHERE originator_id = ANY(%s) AND notification_id < %s"
+                " ORDER BY originator_id, originator_version"
+            ).format(events)
+        )
 
     @classmethod
     def of(cls, app: Application[UUID]) -> History:

@@ -28,6 +28,7 @@ from ledger.domain.plan import Plan
 from ledger.periods import Period
 from ledger.scoring import Scorecard, Tallies, score_tallied
 from ledger.scoring.aggregates import Knowledge, scoring_input
+from projections.statements import composed
 from projections.view import LIVE, PositionedEvent, Statement, TableNames, View
 from projections.views import pending
 from projections.views.documents import compact
@@ -98,31 +99,40 @@ class Person:
 
 @dataclass(frozen=True)
 class Statements:
-    people: sql.Composed
-    places: sql.Composed
-    pairs_of_cycles: sql.Composed
-    move: sql.Composed
+    people: bytes
+    places: bytes
+    pairs_of_cycles: bytes
+    move: bytes
 
 
 @cache
 def statements(tables: TableNames) -> Statements:
     names = {"scorecards": tables[SCORECARDS.name], "people": tables[PEOPLE.name]}
     return Statements(
-        people=sql.SQL(
-            "SELECT employee_uuid, employee_id, department, manager_id FROM {people}"
-            " WHERE employee_uuid = ANY(%s)"
-        ).format(**names),
-        places=sql.SQL(
-            "SELECT employee_id, department, manager_id FROM {people} WHERE employee_id = ANY(%s)"
-        ).format(**names),
-        pairs_of_cycles=sql.SQL(
-            "SELECT DISTINCT employee_id, cycle_id FROM {scorecards} WHERE cycle_id = ANY(%s)"
-            " ORDER BY cycle_id, employee_id"
-        ).format(**names),
-        move=sql.SQL(
-            "UPDATE {scorecards} s SET department = p.department, manager_id = p.manager_id"
-            " FROM {people} p WHERE p.employee_id = s.employee_id AND s.employee_id = ANY(%s)"
-        ).format(**names),
+        people=composed(
+            sql.SQL(
+                "SELECT employee_uuid, employee_id, department, manager_id FROM {people}"
+                " WHERE employee_uuid = ANY(%s)"
+            ).format(**names)
+        ),
+        places=composed(
+            sql.SQL(
+                "SELECT employee_id, department, manager_id FROM {people}"
+                " WHERE employee_id = ANY(%s)"
+            ).format(**names)
+        ),
+        pairs_of_cycles=composed(
+            sql.SQL(
+                "SELECT DISTINCT employee_id, cycle_id FROM {scorecards} WHERE cycle_id = ANY(%s)"
+                " ORDER BY cycle_id, employee_id"
+            ).format(**names)
+        ),
+        move=composed(
+            sql.SQL(
+                "UPDATE {scorecards} s SET department = p.department, manager_id = p.manager_id"
+                " FROM {people} p WHERE p.employee_id = s.employee_id AND s.employee_id = ANY(%s)"
+            ).format(**names)
+        ),
     )
 
 

@@ -9,6 +9,7 @@ from functools import cache
 from psycopg import Cursor, sql
 from psycopg.rows import DictRow
 
+from projections.statements import composed
 from projections.view import Statement, TableNames
 
 
@@ -111,7 +112,7 @@ def _names(names: Sequence[str]) -> sql.Composed:
 
 
 @cache
-def _upsert(table: Table, tables: TableNames) -> sql.Composed:
+def _upsert(table: Table, tables: TableNames) -> bytes:
     columns = table.column_names
     # Binary parameters: a text array in text format escapes every quote of every JSON text.
     arrays = sql.SQL(", ").join(
@@ -122,21 +123,24 @@ def _upsert(table: Table, tables: TableNames) -> sql.Composed:
         for name in columns
         if name not in table.key
     )
-    return sql.SQL(
-        "INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})"
-        " ON CONFLICT ({key}) DO UPDATE SET {updates}"
-    ).format(
-        table=tables[table.name],
-        columns=_names(columns),
-        arrays=arrays,
-        key=_names(table.key),
-        updates=updates,
+    return composed(
+        sql.SQL(
+            "INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})"
+            " ON CONFLICT ({key}) DO UPDATE SET {updates}"
+        ).format(
+            table=tables[table.name],
+            columns=_names(columns),
+            arrays=arrays,
+            key=_names(table.key),
+            updates=updates,
+        )
     )
 
 
 @cache
-def _copy(table: Table, tables: TableNames) -> sql.Composed:
-    return sql.SQL("COPY {} ({}) FROM STDIN").format(tables[table.name], _names(table.column_names))
+def _copy(table: Table, tables: TableNames) -> bytes:
+    statement = sql.SQL("COPY {} ({}) FROM STDIN")
+    return composed(statement.format(tables[table.name], _names(table.column_names)))
 
 
 def upsert(
@@ -161,9 +165,10 @@ def append(
 
 
 @cache
-def _select_any(table: Table, tables: TableNames, column: str) -> sql.Composed:
-    return sql.SQL("SELECT {} FROM {} WHERE {} = ANY(%s)").format(
-        _names(table.column_names), tables[table.name], sql.Identifier(column)
+def _select_any(table: Table, tables: TableNames, column: str) -> bytes:
+    statement = sql.SQL("SELECT {} FROM {} WHERE {} = ANY(%s)")
+    return composed(
+        statement.format(_names(table.column_names), tables[table.name], sql.Identifier(column))
     )
 
 

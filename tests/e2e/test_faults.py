@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import count
 
 import httpx
@@ -19,6 +19,8 @@ from ledger.commands import Context
 from ledger.config import Settings
 from ledger.domain.access import Role
 from ledger.store.database import EVENTS_TABLE, DatabaseAddress
+from projections import Worker, wait_for
+from projections.catalog import all_views
 from tests.e2e.client import ApiClient, Seat, active_seat, new_id
 from tests.e2e.serving import served
 
@@ -207,3 +209,56 @@ def test_an_idempotency_lookup_that_fails_answers_503_and_the_retry_gets_one_ans
         again = client.post(path, MEASUREMENT, headers=key)
         assert (again.status_code, again.json()) == (201, taken.json())
         assert len(client.ok("GET", f"{seat.plan}/measurements")["items"]) == 1
+
+
+@pytest.fixture
+def patient(fresh_database: DatabaseAddress, e2e_settings: Settings) -> Iterator[Server]:
+    """A server that waits up to a minute for a read model to reach a position, on a
+    database of its own whose audit trail is built and then left where it is."""
+    settings = replace(e2e_settings, read_wait_seconds=60)
+    ledger = LedgerApp(fresh_database, settings)
+    token = ledger.issue_token(SETUP, name="faults-auditor", role=Role.AUDITOR).token
+    [audit] = [view for view in all_views(ledger) if view.name == "audit_trail"]
+    with Worker(ledger, [audit]):
+        assert wait_for(ledger.records.datastore, audit.name, ledger.head_position(), 60)
+    with served(ledger, settings, threads=4) as url:
+        yield Server(url, token, fresh_database)
+    ledger.close()
+
+
+TERMINATE_WAITS = (
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+    " WHERE datname = %s AND application_name = 'projections wait'"
+)
+
+
+def terminate_a_wait(database: DatabaseAddress) -> bool:
+    """The session a request waits for a read model on, terminated once it is there."""
+    with psycopg.connect(database.conninfo(), autocommit=True) as conn:
+        for _ in range(MOST_ATTEMPTS):
+            if any(done for (done,) in conn.execute(TERMINATE_WAITS, (database.dbname,))):
+                return True
+            time.sleep(0.05)  # until the request has opened its session
+    return False
+
+
+def test_a_read_whose_wait_for_a_view_loses_its_connection_answers_503_with_a_problem(
+    patient: Server,
+) -> None:
+    with patient.client() as client:
+        head = client.head_position()
+        answers: list[httpx.Response] = []
+        query = {"min_position": head + 10**6}
+        asking = threading.Thread(target=lambda: answers.append(client.get("/audit", params=query)))
+        asking.start()
+        terminated = terminate_a_wait(patient.database)
+        asking.join()
+        assert terminated
+        [refused] = answers
+        assert refused.status_code == 503, refused.text
+        assert refused.headers["Content-Type"] == "application/problem+json"
+        assert refused.headers["Retry-After"] == "1"
+        problem = refused.json()
+        assert problem["type"].endswith("/busy")
+        assert problem["status"] == 503
+        assert client.head_position() == head
