@@ -76,10 +76,18 @@ class AnchorStore:
 
     def latest(self) -> Anchor | None:
         """The anchor of the largest tree, if any."""
-        if not self.directory.is_dir():
-            return None
+        found = self.recent(1)
+        return found[0] if found else None
+
+    def recent(self, count: int) -> list[Anchor]:
+        """The anchors of the ``count`` largest trees, smallest first.
+
+        Raises AnchorError when one of them cannot be read.
+        """
+        if not self.directory.is_dir() or count <= 0:
+            return []
         names = sorted(p.name for p in self.directory.glob(f"{PREFIX}*.json"))
-        return self.read(names[-1]) if names else None
+        return [self.read(name) for name in names[-count:]]
 
     def read(self, name: str) -> Anchor:
         try:

@@ -3,9 +3,11 @@
 The zip holds the events of the employee's plan, measurement log, cycle and review exactly
 as stored with their chain links, every review revision reproduced, the explanation between
 consecutive revisions, the restatement of the last one, the scorecard at the bundle's
-position, a digest of the chain there, a manifest of SHA-256 sums and ``verify_bundle.py``,
-which checks all of that with Python's standard library alone. The same position and key
-give the same bytes: files are written in a fixed order with the digest's time on each.
+position, a digest of the chain there, the Merkle tree head there with each event's inclusion
+proof, the consistency proof from each anchor kept to that tree, a manifest of SHA-256 sums and
+``verify_bundle.py``, which checks all of that with Python's standard library alone. The same
+position, key and anchors give the same bytes: files are written in a fixed order with the
+digest's time on each.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 from ledger.application import LedgerApp
 from ledger.config import Settings
 from ledger.domain.review import ReviewRevision
+from ledger.evidence.anchor_proofs import ANCHORS_IN_BUNDLE, anchor_lines
 from ledger.evidence.digest import Digest, make_digest, stamp
 from ledger.evidence.signing import load_private_key, public_key_hex, sign
 from ledger.evidence.tree_head import SignedTreeHead, proof_line
@@ -58,6 +61,9 @@ Employee {employee_id}, period {period}, as the ledger stood at position {positi
                        when the ledger has a key)
   proofs.jsonl         for each event, its inclusion proof in that tree: the audit path from
                        its leaf to the tree head's root, checkable without the rest of the ledger
+  anchors.jsonl        the latest {anchors_kept} anchors the ledger keeps (signed tree heads kept
+                       outside its database), each with the RFC 9162 consistency proof between
+                       its tree and the tree head's
   data_key.json        only when asked for: the employee's data key, with which the
                        verifier opens and authenticates every sealed personal text
                        (AES-256-GCM); keep such a bundle as safe as the texts themselves
@@ -67,6 +73,13 @@ Check it with Python 3.11 or later and nothing else:
 
   python3 verify_bundle.py BUNDLE.zip     (or, in the folder it was unpacked into,
   python3 verify_bundle.py)
+
+against an anchored tree head you hold (a file `ledger anchor` wrote, or what
+GET /api/v1/ledger/tree-head served): it fails naming the anchor when this bundle's history
+does not extend it (for an anchor older than the {anchors_kept} it carries, pass the proof of
+GET /api/v1/ledger/proofs/consistency?from=M&to=N):
+
+  python3 verify_bundle.py BUNDLE.zip --anchor ANCHOR.json [--consistency PROOF.json]
 
 and check the digest against the live ledger (nothing up to it has changed since):
 
@@ -104,7 +117,7 @@ def write_evidence(
     sealed text (an erased employee's key is gone: the file says so).
 
     Raises NotFound when the employee has no plan in the period's cycle, SigningKeyError
-    when the key cannot be used.
+    when the key cannot be used, AnchorError when an anchor kept cannot be read.
     """
     settings = settings or Settings()
     subject = Subject.of(employee_id, period_id)
@@ -157,6 +170,9 @@ def write_evidence(
     contents["proofs.jsonl"] = b"".join(
         _json_line(proof_line(proofs[entry.position])) for entry in entries
     )
+    contents["anchors.jsonl"] = b"".join(
+        _json_line(line) for line in anchor_lines(app.tree, settings, tree_size)
+    )
     if include_key:
         contents[DATA_KEY] = _data_key(app, subject.employee_id)
     contents[VERIFIER] = package_files("ledger.evidence").joinpath(VERIFIER).read_bytes()
@@ -165,6 +181,7 @@ def write_evidence(
         employee_id=subject.employee_id,
         period=subject.period.id,
         position=digest.position,
+        anchors_kept=ANCHORS_IN_BUNDLE,
     ).encode()
     contents[MANIFEST] = _manifest(subject, digest, len(entries), revisions, contents)
     if settings.signing_key is not None:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check an evidence bundle of the Performance Ledger with nothing but Python's standard library.
 
-    python3 verify_bundle.py [BUNDLE] [--public-key HEX]
+    python3 verify_bundle.py [BUNDLE] [--public-key HEX] [--anchor FILE [--consistency FILE]]
 
 BUNDLE is the bundle's .zip or the folder it was unpacked into (default: the folder this
 script is in). The script
@@ -12,6 +12,18 @@ script is in). The script
 - checks that every review revision reproduced its finalised scorecard;
 - checks each event's inclusion proof (proofs.jsonl) against the tree head (tree_head.json):
   the audit path from the event's leaf must lead to the root, as RFC 9162 2.1.3.2 verifies;
+- checks each anchor the ledger kept when it wrote the bundle (anchors.jsonl) against the
+  tree head: its RFC 9162 consistency proof (2.1.4.2) must lead from the anchor's root to the
+  tree head's (or, for an anchor larger than the bundle's tree, from the tree head's to the
+  anchor's), and an anchor larger than a tree the ledger could not prove it from means the
+  history was cut short;
+- with ``--anchor FILE`` (a signed tree head as ``ledger anchor`` writes it or
+  ``GET /api/v1/ledger/tree-head`` serves it, kept where the database cannot change it), checks
+  the anchor's signature when it can and that the bundle's history extends it, with the
+  consistency proof for its size that anchors.jsonl carries or ``--consistency FILE`` gives
+  (as ``GET /api/v1/ledger/proofs/consistency?from=M&to=N`` serves it), failing with the
+  anchor's name when it does not; for an anchor larger than the bundle's tree, the bundle is
+  older, and the proof checked is the one from its tree to the anchor's;
 - checks the signatures of digest.json, tree_head.json and manifest.json when the
   ``cryptography`` package can be imported, and says that it skipped them when it cannot;
 - when the bundle carries the employee's data key (data_key.json), opens every sealed
@@ -20,8 +32,9 @@ script is in). The script
   when it cannot decrypt, or when the key was destroyed by an erasure (the hashes, chain and
   proofs are checked all the same: they cover the sealed texts as stored).
 
-It exits with 0 when everything agrees, 1 naming each position or file that does not, and
-2 when the bundle cannot be read.
+It exits with 0 when everything agrees, 1 naming each position, file or anchor that does not,
+2 when the bundle or the anchor cannot be read, and 3 when everything checked agrees but the
+bundle cannot be checked against the anchor given (no consistency proof for its size).
 """
 
 from __future__ import annotations
@@ -51,6 +64,7 @@ DIGEST = "digest.json"
 TREE_HEAD = "tree_head.json"
 PROOFS = "proofs.jsonl"
 DATA_KEY = "data_key.json"
+ANCHORS = "anchors.jsonl"
 
 # A sealed personal field (ledger/store/sealing.py), at the top of an event's state or one
 # level down (``changes.name``): {"_type_": "sealed", "_data_": {"e": employee, "b": base64}}
@@ -93,6 +107,32 @@ def inclusion_holds(leaf: bytes, index: int, size: int, path: list[bytes], root:
             r = node_hash(r, p)
         fn, sn = fn >> 1, sn >> 1
     return sn == 0 and r == root
+
+
+def consistency_holds(
+    old: int, new: int, old_root: bytes, new_root: bytes, proof: list[bytes]
+) -> bool:
+    """RFC 9162 2.1.4.2, step by step: the tree of ``old`` leaves is a prefix of the newer."""
+    if old == new:
+        return not proof and old_root == new_root
+    if old == 0 or old > new or not proof:
+        return False
+    path = [old_root, *proof] if old & (old - 1) == 0 else list(proof)
+    fn, sn = old - 1, new - 1
+    while fn & 1:
+        fn, sn = fn >> 1, sn >> 1
+    fr = sr = path[0]
+    for c in path[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr, sr = node_hash(c, fr), node_hash(c, sr)
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            sr = node_hash(sr, c)
+        fn, sn = fn >> 1, sn >> 1
+    return sn == 0 and fr == old_root and sr == new_root
 
 
 class Unreadable(Exception):
@@ -247,6 +287,180 @@ def check_proofs(bundle: Bundle) -> tuple[int, list[str]]:
     return count, problems
 
 
+OK, FAILED, CANNOT = "ok", "failed", "cannot"
+
+
+def hex_hash(value: Any) -> bytes:
+    return bytes.fromhex(str(value).removeprefix("sha256:"))
+
+
+def extension(
+    anchor_size: int,
+    anchor_root: bytes,
+    size: int,
+    root: bytes,
+    consistency: dict[str, Any] | None,
+) -> tuple[str, str]:
+    """Whether the tree of ``size`` leaves and ``root`` extends the anchor's tree (or, when
+    the anchor is larger, the anchor's extends it), by the consistency proof between them:
+    OK, FAILED or CANNOT (no proof), with a phrase saying why."""
+    if anchor_size == 0:
+        return OK, "the empty tree is a prefix of every tree"
+    if anchor_size == size:
+        if anchor_root == root:
+            return OK, f"the same tree of {size} events"
+        return FAILED, (
+            f"the bundle's tree of the same {size} events has another root:"
+            " the history up to the anchor was changed"
+        )
+    older = anchor_size < size
+    old, new = (anchor_size, size) if older else (size, anchor_size)
+    old_root, new_root = (anchor_root, root) if older else (root, anchor_root)
+    if consistency is None or (consistency.get("from"), consistency.get("to")) != (old, new):
+        return CANNOT, f"no consistency proof from {old} to {new} events"
+    proof = [hex_hash(node) for node in consistency["proof"]]
+    if consistency_holds(old, new, old_root, new_root, proof):
+        return OK, f"the consistency proof from {old} to {new} events holds"
+    if older and hex_hash(consistency.get("from_root")) != anchor_root:
+        return FAILED, (
+            f"the bundle's tree at the anchor's {anchor_size} events has another root:"
+            " the history up to the anchor was changed and recomputed"
+        )
+    return FAILED, f"the consistency proof from {old} to {new} events does not hold"
+
+
+def bundled_anchors(bundle: Bundle) -> list[dict[str, Any]]:
+    """The anchors the ledger kept when it wrote the bundle (none in a bundle without them)."""
+    if ANCHORS not in bundle.files:
+        return []
+    return [json.loads(line) for line in bundle.read(ANCHORS).decode().splitlines() if line]
+
+
+def tree_of(bundle: Bundle) -> tuple[int, bytes]:
+    head = bundle.json(TREE_HEAD)
+    return int(head["tree_size"]), hex_hash(head["root_hash"])
+
+
+def check_bundled_anchors(bundle: Bundle) -> tuple[str, list[str]]:
+    """Each anchor the bundle carries must be extended by its tree (or extend it)."""
+    size, root = tree_of(bundle)
+    entries = bundled_anchors(bundle)
+    problems = []
+    for entry in entries:
+        name, anchor_size = entry["anchor"], int(entry["tree_size"])
+        verdict, detail = extension(
+            anchor_size, hex_hash(entry["root_hash"]), size, root, entry.get("consistency")
+        )
+        if verdict == FAILED:
+            problems.append(f"ANCHOR {name}: the bundle's history does not extend it: {detail}")
+        elif verdict == CANNOT:
+            problems.append(
+                f"ANCHOR {name}: the bundle's history does not extend it:"
+                f" {cut_short(anchor_size, size, detail)}"
+            )
+    if not entries:
+        return "anchors: none in the bundle (the ledger kept none when it wrote it)", problems
+    return f"anchors: {len(entries)} kept by the ledger, each checked against the tree head", (
+        problems
+    )
+
+
+def cut_short(anchor_size: int, size: int, detail: str) -> str:
+    if anchor_size > size:
+        return (
+            f"the ledger kept this anchor of {anchor_size} events when it wrote this bundle,"
+            f" yet the bundle's tree has {size}: the history was cut short"
+        )
+    return detail
+
+
+def check_given_anchor(
+    bundle: Bundle, anchor_file: Path, consistency_file: Path | None, trusted: str | None
+) -> tuple[list[str], list[str], bool]:
+    """Lines, problems, and whether the bundle could not be checked against the anchor."""
+    anchor, name = read_json_file(anchor_file), anchor_file.name
+    anchor_size, anchor_root = int(anchor["tree_size"]), hex_hash(anchor["root_hash"])
+    signature, problems = anchor_signature(anchor, name, trusted)
+    lines = [signature]
+    size, root = tree_of(bundle)
+    old, new = sorted((anchor_size, size))
+    if anchor_size > size:
+        lines.append(
+            f"the bundle's tree ({size} events) is smaller than anchor {name}'s"
+            f" ({anchor_size} events): the bundle is older, or the history was cut short;"
+            " checking that the anchor's tree extends the bundle's"
+        )
+    entries = bundled_anchors(bundle)
+    if consistency_file is not None:
+        consistency: dict[str, Any] | None = read_json_file(consistency_file)
+    else:
+        proofs = [entry.get("consistency") or {} for entry in entries]
+        found = [proof for proof in proofs if (proof.get("from"), proof.get("to")) == (old, new)]
+        consistency = found[0] if found else None
+    verdict, detail = extension(anchor_size, anchor_root, size, root, consistency)
+    kept = any(
+        int(entry["tree_size"]) == anchor_size and hex_hash(entry["root_hash"]) == anchor_root
+        for entry in entries
+    )
+    if verdict == CANNOT and kept and anchor_size > size:
+        verdict, detail = FAILED, cut_short(anchor_size, size, detail)
+    if verdict == OK:
+        lines.append(f"anchor {name}: the bundle's history agrees with it ({detail})")
+    elif verdict == FAILED:
+        problems.append(f"ANCHOR {name}: the bundle's history does not extend it: {detail}")
+    else:
+        lines.append(
+            f"anchor {name}: CANNOT CHECK the bundle against it: {detail}; pass"
+            f" --consistency FILE (GET /api/v1/ledger/proofs/consistency?from={old}&to={new})"
+        )
+    return lines, problems, verdict == CANNOT
+
+
+def read_json_file(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise Unreadable(f"{path} cannot be read as JSON: {exc}") from None
+
+
+def anchor_signature(
+    anchor: dict[str, Any], name: str, trusted: str | None
+) -> tuple[str, list[str]]:
+    """A line saying whether the anchor's signature was checked, and the problems found."""
+    public_key, signature = anchor.get("public_key"), anchor.get("signature")
+    if signature is None or public_key is None:
+        return f"anchor {name} signature: none (the anchor is not signed)", (
+            [f"UNSIGNED anchor {name}: a trusted public key was given"] if trusted else []
+        )
+    if trusted is not None and public_key != trusted.lower():
+        return f"anchor {name} signature: not checked", [
+            f"SIGNATURE of anchor {name}: signed by another key than the trusted one"
+        ]
+    valid = signature_valid(public_key, signature, tree_head_payload(anchor))
+    if valid is None:
+        return f"anchor {name} signature: skipped (the cryptography package is not installed)", []
+    if not valid:
+        return f"anchor {name} signature: checked", [
+            f"SIGNATURE of anchor {name}: does not match its content"
+        ]
+    return f"anchor {name} signature: checked (key {public_key})", []
+
+
+def signature_valid(public_key: str, signature: str, message: bytes) -> bool | None:
+    """Whether the Ed25519 signature holds; None when ``cryptography`` cannot be imported."""
+    try:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    except ImportError:
+        return None
+    try:
+        key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key))
+        key.verify(bytes.fromhex(signature), message)
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
+
+
 def tree_head_payload(head: dict[str, Any]) -> bytes:
     fields = {key: head.get(key) for key in ("position", "recorded_at", "root_hash", "tree_size")}
     return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
@@ -386,6 +600,8 @@ def check(bundle: Bundle, trusted: str | None) -> tuple[list[str], list[str]]:
     problems += signature_problems
     sealed, sealed_problems = check_sealed(bundle)
     problems += sealed_problems
+    anchors, anchor_problems = check_bundled_anchors(bundle)
+    problems += anchor_problems
     digest, head = bundle.json(DIGEST), bundle.json(TREE_HEAD)
     lines = [
         f"{count} events checked, each hash and chain link recomputed",
@@ -393,6 +609,7 @@ def check(bundle: Bundle, trusted: str | None) -> tuple[list[str], list[str]]:
         f"digest: position {digest.get('position')}, chain hash {digest.get('chain_hash')}",
         f"{proven} inclusion proofs checked against the tree head of"
         f" {head.get('tree_size')} events, root {head.get('root_hash')}",
+        anchors,
         signatures,
         sealed,
     ]
@@ -403,9 +620,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Check a Performance Ledger evidence bundle.")
     parser.add_argument("bundle", nargs="?", type=Path, default=Path(__file__).resolve().parent)
     parser.add_argument("--public-key", help="hex of the Ed25519 key the bundle must be signed by")
+    parser.add_argument(
+        "--anchor", type=Path, help="an anchored signed tree head the bundle must extend"
+    )
+    parser.add_argument(
+        "--consistency", type=Path, help="the consistency proof for the anchor's tree size"
+    )
     args = parser.parse_args(argv)
+    if args.consistency is not None and args.anchor is None:
+        parser.error("--consistency needs --anchor")
+    undecided = False
     try:
-        lines, problems = check(Bundle(args.bundle), args.public_key)
+        bundle = Bundle(args.bundle)
+        lines, problems = check(bundle, args.public_key)
+        if args.anchor is not None:
+            more, anchor_problems, undecided = check_given_anchor(
+                bundle, args.anchor, args.consistency, args.public_key
+            )
+            lines += more
+            problems += [problem for problem in anchor_problems if problem not in problems]
     except (Unreadable, OSError, KeyError, TypeError, ValueError, zipfile.BadZipFile) as exc:
         print(f"cannot check {args.bundle}: {exc}", file=sys.stderr)
         return 2
@@ -416,8 +649,12 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print(f"FAILED: {len(problems)} problem(s)", file=sys.stderr)
         return 1
+    if undecided:
+        print("NOT CHECKED against the anchor: the bundle agrees with itself", file=sys.stderr)
+        return 3
     checked_at = datetime.now(UTC).strftime(STAMP_FORMAT)
-    print(f"ok: the bundle agrees with itself (checked at {checked_at})")
+    against = f" and extends anchor {args.anchor.name}" if args.anchor is not None else ""
+    print(f"ok: the bundle agrees with itself{against} (checked at {checked_at})")
     return 0
 
 

@@ -95,6 +95,7 @@ def test_a_bundle_holds_the_events_revisions_explanations_digest_and_manifest(
         "digest.json",
         "tree_head.json",
         "proofs.jsonl",
+        "anchors.jsonl",
         "verify_bundle.py",
         "README.txt",
         "manifest.json",

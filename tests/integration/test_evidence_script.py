@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import hashlib
 import sys
 from datetime import UTC, datetime, timedelta, timezone
 from importlib.resources import files
@@ -61,3 +62,40 @@ def test_the_script_imports_nothing_but_the_standard_library() -> None:
     optional = {"cryptography"}
 
     assert imported - optional <= set(sys.stdlib_module_names) | {"__future__"}
+
+
+def h(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def mth(entries: list[bytes]) -> bytes:
+    """MTH of RFC 9162 2.1.1, literally."""
+    if len(entries) == 1:
+        return h(b"\x00" + entries[0])
+    k = 1 << ((len(entries) - 1).bit_length() - 1)
+    return h(b"\x01" + mth(entries[:k]) + mth(entries[k:]))
+
+
+def subproof(m: int, entries: list[bytes], complete: bool) -> list[bytes]:
+    """SUBPROOF of RFC 9162 2.1.4.1, literally."""
+    n = len(entries)
+    if m == n:
+        return [] if complete else [mth(entries)]
+    k = 1 << ((n - 1).bit_length() - 1)
+    if m <= k:
+        return [*subproof(m, entries[:k], complete), mth(entries[k:])]
+    return [*subproof(m - k, entries[k:], False), mth(entries[:k])]
+
+
+def test_the_script_checks_consistency_proofs_as_rfc_9162_defines_them() -> None:
+    leaves = [bytes([n]) * 32 for n in range(40)]
+    for new in range(1, len(leaves) + 1):
+        new_root = mth(leaves[:new])
+        for old in range(1, new + 1):
+            proof = subproof(old, leaves[:new], True)
+            old_root = mth(leaves[:old])
+            assert verify_bundle.consistency_holds(old, new, old_root, new_root, proof)
+            assert not verify_bundle.consistency_holds(old, new, new_root[::-1], new_root, proof)
+            if proof:
+                changed = [proof[0][::-1], *proof[1:]]
+                assert not verify_bundle.consistency_holds(old, new, old_root, new_root, changed)
