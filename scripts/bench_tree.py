@@ -80,6 +80,7 @@ def create_untreed_append(address: DatabaseAddress) -> None:
             text
             for statement in ledger_statements(SCHEMA, EVENTS_TABLE)
             if f'"{append_function_name(EVENTS_TABLE)}"(' in (text := statement.as_string(conn))
+            and "CREATE" in text
         ]
         untreed, removed = TREE_STATEMENTS.subn("", append)
         untreed = untreed.replace(f'"{append_function_name(EVENTS_TABLE)}"(', f'"{UNTREED}"(')
