@@ -13,6 +13,7 @@ from psycopg.rows import DictRow, dict_row
 from psycopg_pool import ConnectionPool
 
 from ledger.errors import InvalidInput
+from ledger.store.writer import library_error
 from projections.view import LIVE
 
 Source = psycopg.Connection[Any] | ConnectionPool[Any]
@@ -35,11 +36,17 @@ class Listing(Generic[T, K]):
 
 @contextmanager
 def connection(source: Source) -> Iterator[psycopg.Connection[Any]]:
-    if isinstance(source, ConnectionPool):
-        with source.connection() as conn:
-            yield conn
-    else:
-        yield source
+    """A connection of the pool's (or the caller's own). A lost connection, a timeout or a
+    pool with none free leaves as the library's exception, as the event store's faults do,
+    so that a read meeting one answers "try again", not a defect."""
+    try:
+        if isinstance(source, ConnectionPool):
+            with source.connection() as conn:
+                yield conn
+        else:
+            yield source
+    except (psycopg.OperationalError, psycopg.InterfaceError) as error:
+        raise library_error(error) from error
 
 
 @contextmanager

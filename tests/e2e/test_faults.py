@@ -262,3 +262,25 @@ def test_a_read_whose_wait_for_a_view_loses_its_connection_answers_503_with_a_pr
         assert problem["type"].endswith("/busy")
         assert problem["status"] == 503
         assert client.head_position() == head
+
+
+def test_list_reads_while_the_database_drops_connections_answer_200_or_503(
+    patient: Server,
+) -> None:
+    stop, terminated = threading.Event(), list[int]()
+    dropping = threading.Thread(target=killer, args=(patient.database, stop, terminated))
+    statuses: list[int] = []
+    with patient.client() as client:
+        head = client.head_position()
+        dropping.start()
+        try:
+            for _ in range(40):
+                statuses.append(client.get("/audit", params={"limit": 5}).status_code)
+                time.sleep(0.02)
+        finally:
+            stop.set()
+            dropping.join()
+        assert client.head_position() == head
+    assert sum(terminated) > 0
+    assert set(statuses) <= {200, 503}, sorted(set(statuses))
+    assert 200 in statuses
