@@ -41,7 +41,7 @@ from scripts.bench_data import CYCLE_ID, HR, START
 from scripts.bench_table import Row
 
 UNTREED = f"{append_function_name(EVENTS_TABLE)}_without_tree"
-TREE_STATEMENTS = re.compile(r"\n\s*SELECT coalesce\(max\(l\.leaf_index\).*?END LOOP;", re.S)
+TREE_STATEMENTS = re.compile(r"\n\s*PERFORM [^;]*_tree_grow\"\([^;]*\);")
 FILL_BATCH = 5_000
 SMALL_SHARE = 100
 LEAF_POSITIONS = sql.SQL("SELECT leaf_index, position FROM {}.{} WHERE leaf_index = ANY(%s)")

@@ -5,9 +5,10 @@ one function every write goes through.
 library's exclusive table lock, reads the clock after the lock, inserts the events, computes
 each event hash over the exact stored bytes and the chain hash that links it to the one before,
 stores the data keys made for the events' employees (a key taken already refuses the
-whole write), records the idempotency key if any, adds each event's leaf to the Merkle tree with the
-perfect subtrees it completes, and notifies listeners. ``ledger.store.chain`` computes the
-same hashes in Python, which is how verification recomputes them.
+whole write), records the idempotency key if any, adds the events' leaves to the Merkle tree
+with the perfect subtrees they complete (a statement per level of the tree, whatever the
+number of events), and notifies listeners. ``ledger.store.chain`` computes the same hashes in
+Python, which is how verification recomputes them.
 """
 
 from __future__ import annotations
@@ -52,51 +53,70 @@ _GUARD = (
     " END $$"
 )
 
+# A batch's leaves in one statement, then one statement per level for the perfect subtrees
+# the batch completes there: each pairs an even node with the odd one after it, over the range
+# from the first new node (or the older left sibling of it) to the level's last.
 _GROW = r"""
 CREATE OR REPLACE FUNCTION {schema}.{grow}(
-    new_leaf bigint, at_position bigint, digest bytea
+    at_positions bigint[], digests bytea[]
 ) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-    node bytea := sha256('\x00'::bytea || digest);
-    sibling bytea;
+    low bigint;
+    high bigint;
     depth smallint := 0;
-    here bigint := new_leaf;
 BEGIN
+    IF coalesce(cardinality(at_positions), 0) = 0 THEN
+        RETURN;
+    END IF;
+    SELECT coalesce(max(l.leaf_index) + 1, 0) INTO low FROM {schema}.{leaves} l;
+    high := low + cardinality(at_positions) - 1;
     INSERT INTO {schema}.{leaves} (leaf_index, position, leaf_hash)
-    VALUES (new_leaf, at_position, node);
-    WHILE here % 2 = 1 LOOP
+    SELECT low + t.n - 1, t.p, sha256('\x00'::bytea || t.d)
+    FROM unnest(at_positions, digests) WITH ORDINALITY AS t(p, d, n);
+    WHILE low / 2 <= (high + 1) / 2 - 1 LOOP
         IF depth = 0 THEN
-            SELECT l.leaf_hash INTO sibling FROM {schema}.{leaves} l WHERE l.leaf_index = here - 1;
+            INSERT INTO {schema}.{nodes} (level, node_index, node_hash)
+            SELECT 1, c.i / 2, sha256('\x01'::bytea || c.h || c.next_h)
+            FROM (
+                SELECT l.leaf_index AS i, l.leaf_hash AS h,
+                    lead(l.leaf_hash) OVER (ORDER BY l.leaf_index) AS next_h
+                FROM {schema}.{leaves} l WHERE l.leaf_index BETWEEN low - low % 2 AND high
+            ) c
+            WHERE c.i % 2 = 0 AND c.next_h IS NOT NULL;
         ELSE
-            SELECT t.node_hash INTO sibling FROM {schema}.{nodes} t
-            WHERE t.level = depth AND t.node_index = here - 1;
+            INSERT INTO {schema}.{nodes} (level, node_index, node_hash)
+            SELECT depth + 1, c.i / 2, sha256('\x01'::bytea || c.h || c.next_h)
+            FROM (
+                SELECT t.node_index AS i, t.node_hash AS h,
+                    lead(t.node_hash) OVER (ORDER BY t.node_index) AS next_h
+                FROM {schema}.{nodes} t
+                WHERE t.level = depth AND t.node_index BETWEEN low - low % 2 AND high
+            ) c
+            WHERE c.i % 2 = 0 AND c.next_h IS NOT NULL;
         END IF;
-        node := sha256('\x01'::bytea || sibling || node);
         depth := depth + 1;
-        here := here / 2;
-        INSERT INTO {schema}.{nodes} (level, node_index, node_hash) VALUES (depth, here, node);
+        low := low / 2;
+        high := (high + 1) / 2 - 1;
     END LOOP;
 END $$
 """
 
+# The grow before it took a whole batch, one leaf a call; nothing calls it any more.
+_DROP_OLD_GROW = "DROP FUNCTION IF EXISTS {schema}.{grow}(bigint, bigint, bytea)"
+
 _BACKFILL = """
 CREATE OR REPLACE FUNCTION {schema}.{backfill}() RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
-    link record;
-    next_leaf bigint;
     last_position bigint;
-    added bigint := 0;
+    positions bigint[];
+    event_hashes bytea[];
 BEGIN
     LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE;
-    SELECT coalesce(max(l.leaf_index) + 1, 0), coalesce(max(l.position), 0)
-    INTO next_leaf, last_position FROM {schema}.{leaves} l;
-    FOR link IN SELECT c.position, c.event_hash FROM {schema}.{chain} c
-        WHERE c.position > last_position ORDER BY c.position
-    LOOP
-        PERFORM {schema}.{grow}(next_leaf + added, link.position, link.event_hash);
-        added := added + 1;
-    END LOOP;
-    RETURN added;
+    SELECT coalesce(max(l.position), 0) INTO last_position FROM {schema}.{leaves} l;
+    SELECT array_agg(c.position ORDER BY c.position), array_agg(c.event_hash ORDER BY c.position)
+    INTO positions, event_hashes FROM {schema}.{chain} c WHERE c.position > last_position;
+    PERFORM {schema}.{grow}(positions, event_hashes);
+    RETURN coalesce(cardinality(positions), 0);
 END $$
 """
 
@@ -119,7 +139,6 @@ DECLARE
     positions bigint[];
     event_hashes bytea[];
     chain_hashes bytea[] := '{{}}';
-    next_leaf bigint;
 BEGIN
     PERFORM set_config('lock_timeout', wait, true);
     LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE;
@@ -151,10 +170,7 @@ BEGIN
     END IF;
     INSERT INTO {schema}.{chain} (position, recorded_at, event_hash, chain_hash)
     SELECT p, now, e, c FROM unnest(positions, event_hashes, chain_hashes) AS t(p, e, c);
-    SELECT coalesce(max(l.leaf_index) + 1, 0) INTO next_leaf FROM {schema}.{leaves} l;
-    FOR n IN 1 .. array_length(positions, 1) LOOP
-        PERFORM {schema}.{grow}(next_leaf + n - 1, positions[n], event_hashes[n]);
-    END LOOP;
+    PERFORM {schema}.{grow}(positions, event_hashes);
     IF claim_key IS NOT NULL THEN
         INSERT INTO {schema}.{keys} (key, request_hash, result, position, recorded_at)
         VALUES (claim_key, claim_hash, claim_result, positions[array_length(positions, 1)], now);
@@ -191,7 +207,7 @@ def ledger_statements(schema: str, events_table: str) -> list[Composed]:
         "channel": Identifier(events_table.replace(".", "_")),
         "chain_recorded_at_idx": Identifier(f"{events_table}_chain_recorded_brin"),
     }
-    texts = [*_TABLES, _GUARD, _GROW, _BACKFILL, _DROP_OLD_APPEND, _APPEND]
+    texts = [*_TABLES, _GUARD, _GROW, _DROP_OLD_GROW, _BACKFILL, _DROP_OLD_APPEND, _APPEND]
     for table in ("events", "chain", "keys", "leaves", "nodes"):
         for event, level in (("UPDATE OR DELETE", "ROW"), ("TRUNCATE", "STATEMENT")):
             trigger = f"{table}_{level.lower()}_guard"
