@@ -127,6 +127,8 @@ class Runner:
 
     def _follow(self, conn: Connection, stop: Event) -> None:
         ready = ensure(conn, self.view)
+        if ready:
+            self._warm(conn)
         known: int | None = None
         while not stop.is_set():
             if not ready:
@@ -141,6 +143,14 @@ class Runner:
             known = result.position if ready else None
             if result.caught_up and ready:
                 self._wait(conn, stop)
+
+    def _warm(self, conn: Connection) -> None:
+        """Let the view load ahead, at its position, what its first pages will need."""
+        with conn.transaction():
+            cursor = conn.cursor()
+            row = tracking.read(cursor, self.view.name)
+            if row is not None:
+                self.view.warm(cursor, row.position)
 
     def _rebuild(self, conn: Connection, stop: Event) -> bool:
         log.info("view %s: rebuilding at version %s", self.view.name, self.view.version)

@@ -90,6 +90,12 @@ class View(ABC):
         ``position``; True once none is left."""
         return True
 
+    def warm(self, cursor: Cursor[DictRow], position: int) -> None:
+        """Before following from ``position``, where the live tables stand, load what the
+        next pages are likely to need (the states of recently changed aggregates) as of
+        ``position``, so that the first pages do not load it; nothing by default."""
+        return
+
     def create(self, cursor: Cursor[DictRow], tables: TableNames) -> None:
         for statement in self.ddl(tables):
             cursor.execute(statement)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Container
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -14,6 +14,9 @@ from psycopg.rows import DictRow
 
 from projections.source import ledger_recorder
 from projections.statements import composed
+
+RECENT_SCANNED = 100_000
+"""How far back, in events, the aggregates changed last are looked for: ids only are read."""
 
 
 @dataclass
@@ -51,6 +54,12 @@ class History:
                 " ORDER BY originator_id, originator_version"
             ).format(events)
         )
+        self._recent = composed(
+            sql.SQL(
+                "SELECT originator_id, originator_version, topic FROM {}"
+                " WHERE notification_id <= %s ORDER BY notification_id DESC LIMIT %s"
+            ).format(events)
+        )
 
     @classmethod
     def of(cls, app: Application[UUID]) -> History:
@@ -74,3 +83,26 @@ class History:
                 row["position"], self.mapper.to_domain_event(stored)
             )
         return states
+
+    def recent(
+        self,
+        cursor: Cursor[DictRow],
+        position: int,
+        topics: Container[str],
+        weight: int,
+        scanned: int = RECENT_SCANNED,
+    ) -> list[UUID]:
+        """The aggregates of ``topics`` last changed at or before ``position``, most recent
+        first, as many as about ``weight`` events make, among the last ``scanned`` events."""
+        cursor.execute(self._recent, (position, scanned), prepare=True, binary=True)
+        found: dict[UUID, None] = {}
+        total = 0
+        for row in cursor:
+            aggregate_id = row["originator_id"]
+            if total >= weight:
+                break
+            if aggregate_id in found or row["topic"] not in topics:
+                continue
+            found[aggregate_id] = None
+            total += row["originator_version"]
+        return list(found)

@@ -87,6 +87,8 @@ PEOPLE = Table(
 )
 PEOPLE_TOPICS = (topic(Employee.Registered), topic(Employee.ProfileChanged))
 PLACE_FIELDS = frozenset({"department", "manager_id"})
+KEPT_TOPICS = frozenset(topics_of(Plan, MeasurementLog, ReviewCycle))
+"""The topics of the aggregates the view keeps states of."""
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,20 @@ class ScorecardsView(View):
             self._note(cursor, tables, reach, pairs)
             self.states.capacity = self.rebuild_capacity
         self.states.keep(states)
+
+    def warm(self, cursor: Cursor[DictRow], position: int) -> None:
+        """The plans and measurement logs changed last, their cycles and their tallies, as
+        they stand at ``position``: what the first pages of a stream of writes need."""
+        states = self.states.warm(cursor, position, KEPT_TOPICS)
+        pairs = pairs_held(states)
+        states.take(aggregate_id for pair in pairs for aggregate_id in pair.ids)
+        tallies = self.tallies.page(states)
+        for pair in pairs:
+            cycle = states.get(pair.cycle_uuid, ReviewCycle)
+            if cycle is not None and states.get(pair.log_id, MeasurementLog) is not None:
+                tallies.of(pair.log_id, cycle)
+        self.states.keep(states)
+        self.tallies.keep(tallies)
 
     def settle(self, cursor: Cursor[DictRow], tables: TableNames, position: int) -> bool:
         """Score the next plans whose periods the rebuild noted (see ``pending``)."""
@@ -305,6 +321,15 @@ class ScorecardsView(View):
             [(p.employee_uuid, p.employee_id, p.department, p.manager_id) for p in people.values()],
         )
         return list(moved)
+
+
+def pairs_held(states: PageStates) -> list[Pair]:
+    """The pairs of the plans and measurement logs among ``states``."""
+    pairs: dict[Pair, None] = {}
+    for _, tracked in states.items():
+        if isinstance(tracked.aggregate, Plan | MeasurementLog):
+            pairs[Pair(tracked.aggregate.employee_id, tracked.aggregate.cycle_id)] = None
+    return list(pairs)
 
 
 def row_of(card: Scorecard, department: str | None, manager_id: str | None) -> tuple[object, ...]:

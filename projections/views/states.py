@@ -6,7 +6,9 @@ table in the page's own transaction. States pushed out of the cache are kept com
 (see ``packed``) while there is room, and come back from there before the events table.
 A taken state leaves the cache until the page gives it back, so a page that fails halfway
 leaves no half-advanced state behind, and a state ahead of a page (after a failed page, or
-when a rebuild starts again from zero) is loaded afresh rather than trusted.
+when a rebuild starts again from zero) is loaded afresh rather than trusted. Before a view
+follows, it may load the states of the aggregates changed last the same way (``warm``), so
+that its first pages find them here.
 
 Only a view that reads every event of an aggregate type may keep states of that type:
 a state it kept would otherwise miss events.
@@ -15,7 +17,7 @@ a state it kept would otherwise miss events.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from typing import TypeVar
 from uuid import UUID
 
@@ -29,6 +31,9 @@ from projections.views.packed import DEFAULT_PACKED_BYTES, PackedStates
 
 DEFAULT_CAPACITY = 50_000
 """Events' worth of aggregate states a view keeps between pages."""
+
+WARMED = 25_000
+"""Events' worth of the most recently changed aggregates a view loads before it follows."""
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -60,6 +65,14 @@ class AggregateStates:
     def at(self, cursor: Cursor[DictRow], position: int) -> PageStates:
         """The states as they stand at ``position``, after its event."""
         return PageStates(self, cursor, position + 1)
+
+    def warm(self, cursor: Cursor[DictRow], position: int, topics: Container[str]) -> PageStates:
+        """The states of the aggregates of ``topics`` changed last, as they stand at
+        ``position``, loaded from the events table as a page would load them: for ``keep``."""
+        weight = min(self.capacity, WARMED)
+        states = self.at(cursor, position)
+        states.take(self.history.recent(cursor, position, topics, weight))
+        return states
 
     def keep(self, states: PageStates) -> None:
         """Take the page's states back, at the positions they reached."""
