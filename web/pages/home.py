@@ -12,9 +12,9 @@ from projections.queries.plans import plans_of
 from projections.queries.scorecards import scorecards_of
 from web.api.jobs import jobs
 from web.api.ledger import VERIFICATION
-from web.api.read_models import source
+from web.api.read_models import audited, source
 from web.pages.blueprint import pages
-from web.pages.layout import audits, current
+from web.pages.layout import current
 from web.serving.calls import ledger
 
 RECENT = 12
@@ -24,7 +24,7 @@ REPORTS = 500
 @pages.route("/")
 def home() -> str:
     who = current()
-    if audits(who):
+    if audited():
         return ledger_home()
     return render_template("home_person.html", **own_view(who))
 

@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import current_app, g
 
-from ledger.domain.access import Action, Principal, Role, may
+from ledger.domain.access import Principal, Role
+from web.api.read_models import audited
 from web.pages.blueprint import pages
 from web.pages.safety import csrf_token
 
@@ -20,24 +21,20 @@ AUDIT_NAV = (
 WRITER_NAV = (("Import", "pages.imports_page"),)
 
 
-def audits(principal: Principal | None) -> bool:
-    """Whether ``principal`` reads the ledger as a whole (admin, hr, auditor)."""
-    return principal is not None and may(principal, Action.AUDIT, None, lambda _: None)
-
-
 @pages.context_processor
 def frame() -> dict[str, Any]:
     principal: Principal | None = g.get("principal")
+    audits = principal is not None and audited()
     extra: list[tuple[str, str]] = []
     if principal is not None and principal.role is not Role.EMPLOYEE:
         extra.extend(BROWSE_NAV)
-    if audits(principal):
+    if audits:
         extra.extend(AUDIT_NAV)
     if principal is not None and principal.role in (Role.HR, Role.ADMIN):
         extra.extend(WRITER_NAV)
     return {
         "principal": principal,
-        "audits": audits(principal),
+        "audits": audits,
         "nav": [item for item in extra if has_page(item[1])],
         "has_page": has_page,
         "csrf_token": csrf_token,

@@ -15,8 +15,6 @@ from web.serving.auth import SESSION_TOKEN_HASH, SESSION_TOKEN_ID, session_princ
 from web.serving.calls import ledger
 
 OPEN_ENDPOINTS = frozenset({"pages.sign_in", "pages.static"})
-TOKEN_ID = SESSION_TOKEN_ID
-TOKEN_HASH = SESSION_TOKEN_HASH
 
 
 @pages.before_request
@@ -27,7 +25,7 @@ def signed_in() -> Response | None:
         return None
     who = session_principal()
     if who is None:
-        ended = TOKEN_ID in session
+        ended = SESSION_TOKEN_ID in session
         session.clear()
         return redirect(url_for("pages.sign_in", next=local_path(request.full_path), ended=ended))
     g.principal = who
@@ -49,8 +47,8 @@ def sign_in() -> Response | tuple[str, int]:
         message = "That token is unknown or revoked." if token else "Paste your token."
         return render_template("sign_in.html", next=target, refused=message), 401
     session.clear()
-    session[TOKEN_ID] = who.token_id
-    session[TOKEN_HASH] = token_hash(token)
+    session[SESSION_TOKEN_ID] = who.token_id
+    session[SESSION_TOKEN_HASH] = token_hash(token)
     csrf_token()
     return redirect(target or url_for("pages.home"))
 
