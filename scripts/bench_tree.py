@@ -18,7 +18,6 @@ from uuid import uuid4
 
 import psycopg
 from eventsourcing.persistence import StoredEvent
-from psycopg import sql
 
 from ledger.application import LedgerApp
 from ledger.config import Settings
@@ -44,8 +43,6 @@ UNTREED = f"{append_function_name(EVENTS_TABLE)}_without_tree"
 TREE_STATEMENTS = re.compile(r"\n\s*PERFORM [^;]*_tree_grow\"\([^;]*\);")
 FILL_BATCH = 5_000
 SMALL_SHARE = 100
-LEAF_POSITIONS = sql.SQL("SELECT leaf_index, position FROM {}.{} WHERE leaf_index = ANY(%s)")
-LEAVES = sql.Identifier(SCHEMA), sql.Identifier(f"{EVENTS_TABLE}_leaves")
 """The smaller history is the larger one divided by this."""
 
 
@@ -191,10 +188,7 @@ def proof_rates(app: LedgerApp, count: int) -> ProofRates:
     rng = random.Random(count)
     size = app.tree.size()
     indexes = [rng.randrange(size) for _ in range(count)]
-    with app.tree.datastore.transaction(commit=False) as curs:
-        rows = curs.execute(LEAF_POSITIONS.format(*LEAVES), (indexes,)).fetchall()
-    by_index = {row["leaf_index"]: row["position"] for row in rows}
-    positions = [by_index[index] for index in indexes]
+    positions = [app.tree.position_of(index) for index in indexes]
     olds = [rng.randint(1, size - 1) for _ in range(count)]
     inclusion = timed(count, lambda: [app.tree.inclusion(p) for p in positions])
     consistency = timed(count, lambda: [app.tree.consistency(old) for old in olds])

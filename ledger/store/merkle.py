@@ -1,10 +1,12 @@
 """The Merkle tree of RFC 9162 section 2.1 over the chain's event hashes: pure functions.
 
 Leaves are the events in chain order: ``leaf_hash = SHA-256(0x00 || event_hash)``, and a node
-is ``SHA-256(0x01 || left || right)``. The store keeps every perfect subtree (``2**level``
-leaves from ``index * 2**level``), so the hash of any subtree the RFC's algorithms ask for is
-made of O(log n) stored nodes. Each algorithm here runs twice: once to learn which stored
-nodes it needs (so they are read in one round trip), once with them.
+is ``SHA-256(0x01 || left || right)``. The store gives every leaf's hash, and keeps every perfect
+subtree (``2**level`` leaves from ``index * 2**level``) of ``STORED_FROM`` levels or more; a
+smaller one is hashed from its at most ``2**STORED_FROM - 1`` leaves when asked for. So the hash
+of any subtree the RFC's algorithms ask for is made of O(log n) stored hashes, and a save writes
+about one stored subtree per eight events. Each algorithm here runs twice: once to learn which
+subtrees it needs (so what they are made of is read in one round trip), once with them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 Node = tuple[int, int]
 """A perfect subtree: (level, index), covering leaves ``index * 2**level`` onward."""
 Nodes = Callable[[Node], bytes]
+
+STORED_FROM = 4
+"""The lowest level of subtrees the store keeps above the leaves (16 leaves each)."""
 
 
 def leaf_hash(event_hash: bytes) -> bytes:
@@ -86,9 +91,23 @@ def needed(compute: Callable[[Nodes], object]) -> set[Node]:
     return asked
 
 
+def stored_parts(node: Node) -> list[Node]:
+    """What the store holds of a perfect subtree: itself, or the leaves it is hashed from."""
+    level, index = node
+    if level == 0 or level >= STORED_FROM:
+        return [node]
+    return [(0, leaf) for leaf in range(index << level, (index + 1) << level)]
+
+
 def from_mapping(found: Mapping[Node, bytes]) -> Nodes:
+    """Subtrees from what the store holds of them (``stored_parts``): a stored one as it is,
+    a smaller one hashed from its leaves."""
+
     def lookup(node: Node) -> bytes:
-        return found[node]
+        level, index = node
+        if level == 0 or level >= STORED_FROM:
+            return found[node]
+        return node_hash(lookup((level - 1, 2 * index)), lookup((level - 1, 2 * index + 1)))
 
     return lookup
 

@@ -6,14 +6,15 @@ library's exclusive table lock, reads the clock after the lock, inserts the even
 each event hash over the exact stored bytes and the chain hash that links it to the one before,
 stores the data keys made for the events' employees (a key taken already refuses the
 whole write), records the idempotency key if any, adds the events' leaves to the Merkle tree
-with the perfect subtrees they complete (a statement per level of the tree, whatever the
-number of events), and notifies listeners. ``ledger.store.chain`` computes the same hashes in
+(a row per run of consecutive positions) with the perfect subtrees of 16 leaves or more they
+complete (a statement per level of the tree, whatever the number of events), and notifies
+listeners. ``ledger.store.chain`` computes the same hashes in
 Python, which is how verification recomputes them.
 """
 
 from __future__ import annotations
 
-from psycopg.sql import SQL, Composed, Identifier
+from psycopg.sql import SQL, Composed, Identifier, Literal
 
 from ledger.store.key_schema import data_keys_table
 
@@ -26,12 +27,15 @@ _TABLES = [
     # recorded_at grows with position: a BRIN index costs almost nothing to keep.
     "CREATE INDEX IF NOT EXISTS {chain_recorded_at_idx} ON {schema}.{chain}"
     " USING brin (recorded_at)",
-    # The Merkle tree over the chain (RFC 9162 2.1): a leaf per event in chain order, and
-    # every perfect subtree's hash, so that any tree head or proof needs O(log n) reads.
-    "CREATE TABLE IF NOT EXISTS {schema}.{leaves} ("
-    " leaf_index bigint PRIMARY KEY,"
-    " position bigint NOT NULL UNIQUE,"
-    " leaf_hash bytea NOT NULL)",
+    # The Merkle tree over the chain (RFC 9162 2.1): a leaf per event in chain order, kept as
+    # runs of leaves at consecutive positions (leaf first_leaf + k is the event at position
+    # first_position + k, its hash SHA-256(0x00 || the chain's event hash)), and the hash of
+    # every perfect subtree of 16 leaves or more, so that any tree head or proof needs O(log n)
+    # reads and a save adds a row for its leaves and one per eight events for the subtrees.
+    "CREATE TABLE IF NOT EXISTS {schema}.{runs} ("
+    " first_leaf bigint PRIMARY KEY,"
+    " first_position bigint NOT NULL UNIQUE,"
+    " leaves integer NOT NULL CHECK (leaves > 0))",
     "CREATE TABLE IF NOT EXISTS {schema}.{nodes} ("
     " level smallint NOT NULL,"
     " node_index bigint NOT NULL,"
@@ -53,8 +57,11 @@ _GUARD = (
     " END $$"
 )
 
-# A batch's leaves in one statement, then one statement per level for the perfect subtrees
-# the batch completes there: each pairs an even node with the odd one after it, over the range
+# A batch's leaves in one statement (a run per stretch of consecutive positions: one row when,
+# as almost always, they all are), then the subtrees of 16 leaves (merkle.STORED_FROM levels)
+# the batch completes, hashed in one statement from their leaves (the at most 15 older ones read
+# first, from the chain; each level materialized, so that no hash is computed twice), then one
+# statement per level above: each pairs an even node with the odd one after it, over the range
 # from the first new node (or the older left sibling of it) to the level's last.
 _GROW = r"""
 CREATE OR REPLACE FUNCTION {schema}.{grow}(
@@ -63,41 +70,98 @@ CREATE OR REPLACE FUNCTION {schema}.{grow}(
 DECLARE
     low bigint;
     high bigint;
-    depth smallint := 0;
+    older bytea[];
+    depth smallint := 4;
 BEGIN
     IF coalesce(cardinality(at_positions), 0) = 0 THEN
         RETURN;
     END IF;
-    SELECT coalesce(max(l.leaf_index) + 1, 0) INTO low FROM {schema}.{leaves} l;
+    SELECT r.first_leaf + r.leaves INTO low
+    FROM {schema}.{runs} r ORDER BY r.first_leaf DESC LIMIT 1;
+    low := coalesce(low, 0);
     high := low + cardinality(at_positions) - 1;
-    INSERT INTO {schema}.{leaves} (leaf_index, position, leaf_hash)
-    SELECT low + t.n - 1, t.p, sha256('\x00'::bytea || t.d)
-    FROM unnest(at_positions, digests) WITH ORDINALITY AS t(p, d, n);
+    IF at_positions[high - low + 1] - at_positions[1] = high - low THEN
+        INSERT INTO {schema}.{runs} (first_leaf, first_position, leaves)
+        VALUES (low, at_positions[1], high - low + 1);
+    ELSE
+        INSERT INTO {schema}.{runs} (first_leaf, first_position, leaves)
+        SELECT low + min(t.n) - 1, min(t.p), count(*)
+        FROM unnest(at_positions) WITH ORDINALITY AS t(p, n) GROUP BY t.p - t.n;
+    END IF;
+    IF low / 16 > (high + 1) / 16 - 1 THEN
+        RETURN;
+    END IF;
+    SELECT coalesce(array_agg(sha256('\x00'::bytea || c.event_hash) ORDER BY w.i), '{{}}')
+    INTO older
+    FROM generate_series(low - low % 16, low - 1) AS w(i)
+    CROSS JOIN LATERAL (
+        SELECT x.first_leaf, x.first_position FROM {schema}.{runs} x
+        WHERE x.first_leaf <= w.i ORDER BY x.first_leaf DESC LIMIT 1
+    ) r
+    CROSS JOIN LATERAL (
+        SELECT e.event_hash FROM {schema}.{chain} e
+        WHERE e.position = r.first_position + (w.i - r.first_leaf)
+    ) c;
+    WITH l0 AS MATERIALIZED (
+        SELECT low - low % 16 + t.n - 1 AS i, t.h FROM unnest(older) WITH ORDINALITY AS t(h, n)
+        UNION ALL
+        SELECT low + t.n - 1, sha256('\x00'::bytea || t.d)
+        FROM unnest(digests) WITH ORDINALITY AS t(d, n)
+        WHERE low + t.n - 1 < (high + 1) / 16 * 16
+    ), l1 AS MATERIALIZED (
+        SELECT c.i / 2 AS i, sha256('\x01'::bytea || c.h || c.next_h) AS h
+        FROM (SELECT b.i, b.h, lead(b.h) OVER (ORDER BY b.i) AS next_h FROM l0 b) c
+        WHERE c.i % 2 = 0
+    ), l2 AS MATERIALIZED (
+        SELECT c.i / 2 AS i, sha256('\x01'::bytea || c.h || c.next_h) AS h
+        FROM (SELECT b.i, b.h, lead(b.h) OVER (ORDER BY b.i) AS next_h FROM l1 b) c
+        WHERE c.i % 2 = 0
+    ), l3 AS MATERIALIZED (
+        SELECT c.i / 2 AS i, sha256('\x01'::bytea || c.h || c.next_h) AS h
+        FROM (SELECT b.i, b.h, lead(b.h) OVER (ORDER BY b.i) AS next_h FROM l2 b) c
+        WHERE c.i % 2 = 0
+    ), l4 AS (
+        SELECT c.i / 2 AS i, sha256('\x01'::bytea || c.h || c.next_h) AS h
+        FROM (SELECT b.i, b.h, lead(b.h) OVER (ORDER BY b.i) AS next_h FROM l3 b) c
+        WHERE c.i % 2 = 0
+    )
+    INSERT INTO {schema}.{nodes} (level, node_index, node_hash) SELECT 4, i, h FROM l4;
+    low := low / 16;
+    high := (high + 1) / 16 - 1;
     WHILE low / 2 <= (high + 1) / 2 - 1 LOOP
-        IF depth = 0 THEN
-            INSERT INTO {schema}.{nodes} (level, node_index, node_hash)
-            SELECT 1, c.i / 2, sha256('\x01'::bytea || c.h || c.next_h)
-            FROM (
-                SELECT l.leaf_index AS i, l.leaf_hash AS h,
-                    lead(l.leaf_hash) OVER (ORDER BY l.leaf_index) AS next_h
-                FROM {schema}.{leaves} l WHERE l.leaf_index BETWEEN low - low % 2 AND high
-            ) c
-            WHERE c.i % 2 = 0 AND c.next_h IS NOT NULL;
-        ELSE
-            INSERT INTO {schema}.{nodes} (level, node_index, node_hash)
-            SELECT depth + 1, c.i / 2, sha256('\x01'::bytea || c.h || c.next_h)
-            FROM (
-                SELECT t.node_index AS i, t.node_hash AS h,
-                    lead(t.node_hash) OVER (ORDER BY t.node_index) AS next_h
-                FROM {schema}.{nodes} t
-                WHERE t.level = depth AND t.node_index BETWEEN low - low % 2 AND high
-            ) c
-            WHERE c.i % 2 = 0 AND c.next_h IS NOT NULL;
-        END IF;
+        INSERT INTO {schema}.{nodes} (level, node_index, node_hash)
+        SELECT depth + 1, c.i / 2, sha256('\x01'::bytea || c.h || c.next_h)
+        FROM (
+            SELECT t.node_index AS i, t.node_hash AS h,
+                lead(t.node_hash) OVER (ORDER BY t.node_index) AS next_h
+            FROM {schema}.{nodes} t
+            WHERE t.level = depth AND t.node_index BETWEEN low - low % 2 AND high
+        ) c
+        WHERE c.i % 2 = 0 AND c.next_h IS NOT NULL;
         depth := depth + 1;
         low := low / 2;
         high := (high + 1) / 2 - 1;
     END LOOP;
+END $$
+"""
+
+# A ledger whose tree kept a row per leaf (and every smaller subtree) carries on: its runs are
+# made once from those rows; the old rows stay, unread, under their append-only guards.
+_RUNS_FROM_LEAVES = r"""
+DO $$
+BEGIN
+    IF to_regclass({leaves_name}) IS NULL THEN
+        RETURN;
+    END IF;
+    LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE;
+    IF EXISTS (SELECT FROM {schema}.{runs}) THEN
+        RETURN;
+    END IF;
+    EXECUTE format(
+        'INSERT INTO %s (first_leaf, first_position, leaves)'
+        ' SELECT min(leaf_index), min(position), count(*) FROM %s GROUP BY position - leaf_index',
+        {runs_name}, {leaves_name}
+    );
 END $$
 """
 
@@ -112,7 +176,9 @@ DECLARE
     event_hashes bytea[];
 BEGIN
     LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE;
-    SELECT coalesce(max(l.position), 0) INTO last_position FROM {schema}.{leaves} l;
+    SELECT r.first_position + r.leaves - 1 INTO last_position
+    FROM {schema}.{runs} r ORDER BY r.first_leaf DESC LIMIT 1;
+    last_position := coalesce(last_position, 0);
     SELECT array_agg(c.position ORDER BY c.position), array_agg(c.event_hash ORDER BY c.position)
     INTO positions, event_hashes FROM {schema}.{chain} c WHERE c.position > last_position;
     PERFORM {schema}.{grow}(positions, event_hashes);
@@ -197,7 +263,7 @@ def ledger_statements(schema: str, events_table: str) -> list[Composed]:
         "events": Identifier(events_table),
         "chain": Identifier(f"{events_table}_chain"),
         "keys": Identifier(f"{events_table}_idempotency"),
-        "leaves": Identifier(f"{events_table}_leaves"),
+        "runs": Identifier(f"{events_table}_leaf_runs"),
         "nodes": Identifier(f"{events_table}_nodes"),
         "grow": Identifier(f"{events_table}_tree_grow"),
         "backfill": Identifier(backfill_function_name(events_table)),
@@ -207,8 +273,9 @@ def ledger_statements(schema: str, events_table: str) -> list[Composed]:
         "channel": Identifier(events_table.replace(".", "_")),
         "chain_recorded_at_idx": Identifier(f"{events_table}_chain_recorded_brin"),
     }
-    texts = [*_TABLES, _GUARD, _GROW, _DROP_OLD_GROW, _BACKFILL, _DROP_OLD_APPEND, _APPEND]
-    for table in ("events", "chain", "keys", "leaves", "nodes"):
+    texts = [*_TABLES, _RUNS_FROM_LEAVES, _GUARD, _GROW, _DROP_OLD_GROW, _BACKFILL]
+    texts += [_DROP_OLD_APPEND, _APPEND]
+    for table in ("events", "chain", "keys", "runs", "nodes"):
         for event, level in (("UPDATE OR DELETE", "ROW"), ("TRUNCATE", "STATEMENT")):
             trigger = f"{table}_{level.lower()}_guard"
             names[trigger] = Identifier(f"{events_table}_{trigger}")
@@ -217,4 +284,8 @@ def ledger_statements(schema: str, events_table: str) -> list[Composed]:
                 f" ON {{schema}}.{{{table}}} FOR EACH {level}"
                 " EXECUTE FUNCTION {schema}.{guard}()"
             )
-    return [SQL(text).format(**names) for text in texts]
+    qualified = {
+        "leaves_name": Literal(f"{schema}.{events_table}_leaves"),
+        "runs_name": Literal(f"{schema}.{events_table}_leaf_runs"),
+    }
+    return [SQL(text).format(**names, **qualified) for text in texts]

@@ -1,5 +1,5 @@
 """Reading the Merkle tree the append keeps: tree heads and RFC 9162 proofs, each from one
-read of the O(log n) stored subtrees it needs."""
+read of the O(log n) stored leaves and subtrees it needs."""
 
 from __future__ import annotations
 
@@ -9,13 +9,53 @@ from datetime import datetime
 from typing import TypeVar
 
 from eventsourcing.postgres import PostgresDatastore
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Identifier, Placeholder
 
 from ledger.errors import InvalidInput, NotFound
 from ledger.store import merkle
 from ledger.store.merkle import Node
 
 T = TypeVar("T")
+
+# A leaf is found through the run that holds it (a run of leaves at consecutive positions) and
+# hashed from the chain's event hash: SHA-256(0x00 || event hash).
+_LEAF_COLUMNS = (
+    "r.first_leaf + (c.position - r.first_position) AS leaf_index, c.position,"
+    " sha256('\\x00'::bytea || c.event_hash) AS leaf_hash, c.event_hash"
+)
+_RUN_OF_INDEX = (
+    "SELECT x.first_leaf, x.first_position, x.leaves FROM {schema}.{runs} x"
+    " WHERE x.first_leaf <= {at} ORDER BY x.first_leaf DESC LIMIT 1"
+)
+_RUN_OF_POSITION = (
+    "SELECT x.first_leaf, x.first_position, x.leaves FROM {schema}.{runs} x"
+    " WHERE x.first_position <= {at} ORDER BY x.first_position DESC LIMIT 1"
+)
+_LEAF_OF_INDEX = (
+    f"SELECT {_LEAF_COLUMNS}, c.recorded_at FROM ({_RUN_OF_INDEX}) r"
+    " JOIN {schema}.{chain} c ON c.position = r.first_position + (%(v)s - r.first_leaf)"
+    " WHERE %(v)s < r.first_leaf + r.leaves"
+)
+_LEAF_AT_POSITION = (
+    f"SELECT {_LEAF_COLUMNS}, c.recorded_at FROM ({_RUN_OF_POSITION}) r"
+    " JOIN {schema}.{chain} c ON c.position = %(v)s"
+    " WHERE %(v)s < r.first_position + r.leaves"
+)
+_LEAVES_AT_POSITIONS = (
+    f"SELECT {_LEAF_COLUMNS} FROM unnest(%s::bigint[]) AS w(p)"
+    f" CROSS JOIN LATERAL ({_RUN_OF_POSITION}) r"
+    " JOIN {schema}.{chain} c ON c.position = w.p"
+    " WHERE w.p < r.first_position + r.leaves"
+)
+_NODES = (
+    "SELECT 0 AS level, w.i AS node_index, sha256('\\x00'::bytea || c.event_hash) AS node_hash"
+    f" FROM unnest(%s::bigint[]) AS w(i) CROSS JOIN LATERAL ({_RUN_OF_INDEX}) r"
+    " JOIN {schema}.{chain} c ON c.position = r.first_position + (w.i - r.first_leaf)"
+    " WHERE w.i < r.first_leaf + r.leaves"
+    " UNION ALL SELECT n.level, n.node_index, n.node_hash FROM {schema}.{nodes} n"
+    " JOIN unnest(%s::smallint[], %s::bigint[]) AS w(level, node_index)"
+    " ON n.level = w.level AND n.node_index = w.node_index"
+)
 
 
 @dataclass(frozen=True)
@@ -75,37 +115,24 @@ class MerkleTree:
         names = {
             "schema": Identifier(datastore.schema),
             "chain": Identifier(f"{events_table}_chain"),
-            "leaves": Identifier(f"{events_table}_leaves"),
+            "runs": Identifier(f"{events_table}_leaf_runs"),
             "nodes": Identifier(f"{events_table}_nodes"),
         }
         self._size = SQL(
-            "SELECT coalesce(max(leaf_index) + 1, 0) AS size FROM {schema}.{leaves}"
+            "SELECT coalesce((SELECT r.first_leaf + r.leaves FROM {schema}.{runs} r"
+            " ORDER BY r.first_leaf DESC LIMIT 1), 0) AS size"
         ).format(**names)
         self._size_at = SQL(
-            "SELECT leaf_index FROM {schema}.{leaves} WHERE position <= %s"
-            " ORDER BY position DESC LIMIT 1"
+            "SELECT r.first_leaf + least(%(p)s - r.first_position, r.leaves - 1) AS leaf_index"
+            " FROM {schema}.{runs} r WHERE r.first_position <= %(p)s"
+            " ORDER BY r.first_position DESC LIMIT 1"
         ).format(**names)
-        leaf = (
-            "SELECT l.leaf_index, l.position, l.leaf_hash, c.event_hash, c.recorded_at"
-            " FROM {schema}.{leaves} l JOIN {schema}.{chain} c ON c.position = l.position"
-            " WHERE l.{column} = %s"
-        )
         self._leaf = {
-            column: SQL(leaf).format(column=Identifier(column), **names)
-            for column in ("leaf_index", "position")
+            "leaf_index": SQL(_LEAF_OF_INDEX).format(at=Placeholder("v"), **names),
+            "position": SQL(_LEAF_AT_POSITION).format(at=Placeholder("v"), **names),
         }
-        self._leaves = SQL(
-            "SELECT l.leaf_index, l.position, l.leaf_hash, c.event_hash"
-            " FROM {schema}.{leaves} l JOIN {schema}.{chain} c ON c.position = l.position"
-            " WHERE l.position = ANY(%s)"
-        ).format(**names)
-        self._nodes = SQL(
-            "SELECT 0 AS level, leaf_index AS node_index, leaf_hash AS node_hash"
-            " FROM {schema}.{leaves} WHERE leaf_index = ANY(%s)"
-            " UNION ALL SELECT n.level, n.node_index, n.node_hash FROM {schema}.{nodes} n"
-            " JOIN unnest(%s::smallint[], %s::bigint[]) AS w(level, node_index)"
-            " ON n.level = w.level AND n.node_index = w.node_index"
-        ).format(**names)
+        self._leaves = SQL(_LEAVES_AT_POSITIONS).format(at=SQL("w.p"), **names)
+        self._nodes = SQL(_NODES).format(at=SQL("w.i"), **names)
 
     def size(self) -> int:
         with self.datastore.transaction(commit=False) as curs:
@@ -115,8 +142,15 @@ class MerkleTree:
     def size_at(self, position: int) -> int:
         """The size of the tree whose last leaf is the last event at or before ``position``."""
         with self.datastore.transaction(commit=False) as curs:
-            row = curs.execute(self._size_at, (position,)).fetchone()
+            row = curs.execute(self._size_at, {"p": position}).fetchone()
         return int(row["leaf_index"]) + 1 if row else 0
+
+    def position_of(self, leaf_index: int) -> int:
+        """The position of the event that is the leaf ``leaf_index``."""
+        found = self._leaf_row("leaf_index", leaf_index)
+        if found is None:
+            raise NotFound(f"no leaf {leaf_index} in the tree")
+        return found[1]
 
     def head(self, tree_size: int | None = None) -> TreeHead:
         """The tree head at ``tree_size`` leaves (default: every leaf there is)."""
@@ -204,7 +238,7 @@ class MerkleTree:
 
     def _leaf_row(self, column: str, value: int) -> tuple[int, int, bytes, bytes, datetime] | None:
         with self.datastore.transaction(commit=False) as curs:
-            row = curs.execute(self._leaf[column], (value,)).fetchone()
+            row = curs.execute(self._leaf[column], {"v": value}).fetchone()
         if row is None:
             return None
         return (
@@ -216,7 +250,7 @@ class MerkleTree:
         )
 
     def _computed(self, compute: Callable[[merkle.Nodes], T]) -> T:
-        wanted = merkle.needed(compute)
+        wanted = {part for node in merkle.needed(compute) for part in merkle.stored_parts(node)}
         return compute(merkle.from_mapping(self._read(wanted)))
 
     def _read(self, wanted: set[Node]) -> dict[Node, bytes]:

@@ -24,7 +24,7 @@ from ledger.store.database import DatabaseAddress
 from ledger.store.provision import grow_tree
 from tests.integration.support import HR, new_id, run_ledger
 
-TABLES = ("ledger_events", "ledger_events_chain", "ledger_events_leaves", "ledger_events_nodes")
+TABLES = ("ledger_events", "ledger_events_chain", "ledger_events_leaf_runs", "ledger_events_nodes")
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def recompute_chain_and_tree(
             "UPDATE ledger_events_chain SET event_hash = %s, chain_hash = %s WHERE position = %s",
             (digest, previous, position),
         )
-    conn.execute("DELETE FROM ledger_events_leaves WHERE true")
+    conn.execute("DELETE FROM ledger_events_leaf_runs WHERE true")
     conn.execute("DELETE FROM ledger_events_nodes WHERE true")
     grow_tree(db)
 
@@ -90,7 +90,10 @@ def test_a_ledger_that_grew_after_its_anchor_extends_it(
 
 
 def test_the_last_events_deleted_fail_against_the_anchor_naming_it(
-    own_app: LedgerApp, anchored: Settings, superuser: psycopg.Connection[tuple[object, ...]]
+    own_app: LedgerApp,
+    anchored: Settings,
+    superuser: psycopg.Connection[tuple[object, ...]],
+    fresh_database: DatabaseAddress,
 ) -> None:
     last = [
         r[0]
@@ -101,9 +104,11 @@ def test_the_last_events_deleted_fail_against_the_anchor_naming_it(
     for table, column in (
         ("ledger_events", "notification_id"),
         ("ledger_events_chain", "position"),
-        ("ledger_events_leaves", "position"),
     ):
         superuser.execute(f"DELETE FROM {table} WHERE {column} = ANY(%s)", (last,))
+    for table in ("ledger_events_leaf_runs", "ledger_events_nodes"):
+        superuser.execute(f"DELETE FROM {table} WHERE true")
+    grow_tree(fresh_database)
     assert own_app.verify().ok
     result = checked(own_app, anchored)
     assert not result.ok

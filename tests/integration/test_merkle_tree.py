@@ -110,7 +110,7 @@ def test_db_init_grows_the_tree_over_events_it_does_not_cover(
     register(own_app, 21)
     before = own_app.tree.head()
     with psycopg.connect(fresh_database.conninfo(), autocommit=True) as conn:
-        for table in ("ledger_events_leaves", "ledger_events_nodes"):
+        for table in ("ledger_events_leaf_runs", "ledger_events_nodes"):
             conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER ALL")
             conn.execute(f"DELETE FROM {table} WHERE true")
             conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER ALL")
@@ -121,12 +121,12 @@ def test_db_init_grows_the_tree_over_events_it_does_not_cover(
 
 
 def test_the_tree_is_append_only(own_app: LedgerApp, fresh_database: DatabaseAddress) -> None:
-    register(own_app, 2)
+    register(own_app, 16)
     with psycopg.connect(fresh_database.conninfo(), autocommit=True) as conn:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("UPDATE ledger_events_nodes SET node_hash = node_hash")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("DELETE FROM ledger_events_leaves")
+            conn.execute("DELETE FROM ledger_events_leaf_runs")
 
 
 def test_proofs_read_together_are_the_proofs_read_one_by_one(own_app: LedgerApp) -> None:

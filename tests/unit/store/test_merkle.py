@@ -68,16 +68,27 @@ def root_from_path(leaf: bytes, m: int, n: int, audit: list[bytes]) -> bytes:
 
 
 def stored_nodes(entries: list[bytes]) -> merkle.Nodes:
-    """Perfect subtrees as the store keeps them, each computed from its own leaves."""
+    """Subtrees as the store answers for them: from what it keeps (the leaves, and the perfect
+    subtrees of ``STORED_FROM`` levels or more), each kept one computed from its own leaves."""
+    kept: dict[merkle.Node, bytes] = {}
 
     def lookup(node: merkle.Node) -> bytes:
-        level, index = node
-        width = 1 << level
-        chunk = entries[index * width : (index + 1) * width]
-        assert len(chunk) == width, "asked for a subtree that is not perfect"
-        return mth(chunk)
+        for part in merkle.stored_parts(node):
+            level, index = part
+            width = 1 << level
+            chunk = entries[index * width : (index + 1) * width]
+            assert len(chunk) == width, "asked for a subtree that is not perfect"
+            kept[part] = mth(chunk)
+        return merkle.from_mapping(kept)(node)
 
     return lookup
+
+
+def test_only_leaves_and_subtrees_of_sixteen_leaves_or_more_are_kept() -> None:
+    assert merkle.stored_parts((0, 5)) == [(0, 5)]
+    assert merkle.stored_parts((2, 3)) == [(0, 12), (0, 13), (0, 14), (0, 15)]
+    assert len(merkle.stored_parts((3, 0))) == 8
+    assert merkle.stored_parts((merkle.STORED_FROM, 7)) == [(merkle.STORED_FROM, 7)]
 
 
 def entries_of(size: int, rng: random.Random) -> list[bytes]:
@@ -125,3 +136,5 @@ def test_a_proof_asks_for_logarithmically_many_stored_subtrees() -> None:
     size = 1_000_003
     asked = merkle.needed(lambda nodes: merkle.inclusion_path(777_777, size, nodes))
     assert len(asked) <= 2 * size.bit_length() ** 2 // 4
+    reads = {part for node in asked for part in merkle.stored_parts(node)}
+    assert len(reads) <= len(asked) + 2 * (1 << merkle.STORED_FROM)
