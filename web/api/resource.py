@@ -139,7 +139,12 @@ class Resource:
         return cast(Decorator, decorate)
 
     def arguments(self, schema: Any, **options: Any) -> Decorator:
-        """Arguments from ``schema``; a JSON body may also be malformed, too large or no JSON."""
+        """Arguments from ``schema``; a JSON body may also be malformed, too large or no JSON.
+
+        A schema class is made into one instance here, shared by every request (loading keeps
+        no state in it), rather than one per request."""
+        if isinstance(schema, type):
+            schema = schema()
         parsed = cast(Decorator, self.blueprint.arguments(schema, **options))
         if options.get("location", "json") != "json":
             return parsed
