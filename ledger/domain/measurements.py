@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from sys import intern
 from typing import Any
 from uuid import UUID
 
@@ -29,9 +30,12 @@ from ledger.ids import check_key, measurement_id, measurement_log_uuid, measurem
 DEFAULT_SOURCE = "manual"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Measurement:
-    """One measurement, never erased: corrections change ``value``, a void sets ``voided``."""
+    """One measurement, never erased: corrections change ``value``, a void sets ``voided``.
+
+    A log holds thousands: slotted, and its repeated texts (KPI and source) interned, so that
+    each costs little more than its own fields."""
 
     measurement_id: str
     kpi_id: str
@@ -95,12 +99,12 @@ class MeasurementLog(Aggregate):
             log._measurements = log._measurements.append(
                 Measurement(
                     measurement_id=self.measurement_id,
-                    kpi_id=self.kpi_id,
+                    kpi_id=intern(self.kpi_id),
                     original_value=self.value,
                     value=self.value,
                     effective_date=self.effective_date,
                     sequence=self.originator_version,
-                    source=self.source,
+                    source=intern(self.source),
                     note=self.note,
                     numerator=self.numerator,
                     denominator=self.denominator,
@@ -339,12 +343,12 @@ def _measurement(row: list[Any]) -> Measurement:
     numerator, denominator = row[9:] or (None, None)
     return Measurement(
         measurement_id=measurement_id,
-        kpi_id=kpi_id,
+        kpi_id=intern(kpi_id),
         original_value=_decimal(original),
         value=_decimal(value),
         effective_date=date.fromisoformat(day),
         sequence=sequence,
-        source=source,
+        source=intern(source),
         note=note,
         voided=voided,
         numerator=_decimal(numerator),
