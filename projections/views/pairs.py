@@ -9,6 +9,7 @@ from uuid import UUID
 from ledger.domain.cycle import ReviewCycle
 from ledger.domain.measurements import MeasurementLog
 from ledger.domain.plan import Plan
+from ledger.ids import parse_measurement_id
 from projections.view import PositionedEvent
 from projections.views.ids import cycle_id_of, log_id, plan_id
 from projections.views.states import PageStates
@@ -38,13 +39,30 @@ class Pair:
         return self.plan_id, self.log_id, self.cycle_uuid
 
 
+def log_pair(event: MeasurementLog.Event) -> Pair:
+    """The pair of a measurement log's event, from the event alone: a measurement's id
+    names its employee and cycle."""
+    match event:
+        case MeasurementLog.Started():
+            return Pair(event.employee_id, event.cycle_id)
+        case (
+            MeasurementLog.MeasurementRecorded()
+            | MeasurementLog.MeasurementCorrected()
+            | MeasurementLog.MeasurementVoided()
+        ):
+            employee_id, cycle_id = parse_measurement_id(event.measurement_id)
+            return Pair(employee_id, cycle_id)
+    raise TypeError(f"not an event of a measurement log: {type(event).__name__}")
+
+
 def touched(
     page: Sequence[PositionedEvent], states: PageStates
 ) -> tuple[dict[Pair, None], dict[str, None]]:
     """The pairs whose plan or measurements the page changes, and the cycles it changes.
 
-    ``states`` holds the page's aggregates as they stood before it; an aggregate the page
-    creates names its pair in its first event.
+    ``states`` holds the page's plans and cycles as they stood before it (measurement logs
+    name their pair in every event); an aggregate the page creates names its pair in its
+    first event.
     """
     pairs: dict[Pair, None] = {}
     cycles: dict[str, None] = {}
@@ -62,10 +80,8 @@ def touched(
                 plan = states.get(event.originator_id, Plan)
                 assert plan is not None
                 pairs[Pair(plan.employee_id, plan.cycle_id)] = None
-            case MeasurementLog.Event():
-                log = states.get(event.originator_id, MeasurementLog)
-                assert log is not None
-                pairs[Pair(log.employee_id, log.cycle_id)] = None
+            case MeasurementLog.Event() as measured:
+                pairs[log_pair(measured)] = None
             case ReviewCycle.Event():
                 cycle = states.get(event.originator_id, ReviewCycle)
                 assert cycle is not None

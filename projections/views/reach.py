@@ -24,7 +24,8 @@ from ledger.domain.measurements import MeasurementLog
 from ledger.domain.plan import Plan
 from ledger.periods import QUARTERS, Period, parse_period, quarter_of
 from projections.view import PositionedEvent
-from projections.views.pairs import Pair
+from projections.views.pairs import Pair, log_pair
+from projections.views.quarters import MeasuredQuarters
 from projections.views.states import PageStates
 
 A = TypeVar("A", bound=Aggregate)
@@ -43,6 +44,9 @@ class Reach:
 
     plans: dict[Pair, Positions] = field(default_factory=dict)
     cycles: dict[str, int] = field(default_factory=dict)
+    quarters: MeasuredQuarters | None = None
+    """Where a rebuild, which holds no measurement logs, notes and finds the quarters of
+    measurements; without it, a correction's quarter comes from its log's state."""
     _logs: dict[UUID, tuple[str, date, Positions]] = field(
         default_factory=dict, init=False, repr=False
     )
@@ -50,11 +54,17 @@ class Reach:
     positions of its pair."""
 
     def mark(self, event: PositionedEvent, states: PageStates) -> None:
-        """Note what ``event`` reaches; ``states`` hold its aggregate as it was before it."""
+        """Note what ``event`` reaches; ``states`` hold its plan or cycle as it was before
+        it, and the cycle of a measurement's log (the log itself too, for a correction or
+        void whose quarter ``quarters`` does not know)."""
         position = event.position
         match event.event:
             case MeasurementLog.MeasurementRecorded() as recorded:
-                self._measured(event, recorded.effective_date, states)
+                cycle_id, start, positions = self._log(event, recorded, states)
+                quarter = quarter_of(start, recorded.effective_date)
+                if self.quarters is not None:
+                    self.quarters.note(event.originator_id, recorded.measurement_id, quarter)
+                _measured(event, cycle_id, quarter, positions)
             case ReviewCycle.Opened() as opened:
                 self.cycles[opened.cycle_id] = position
             case ReviewCycle.Event():
@@ -69,17 +79,17 @@ class Reach:
                 self._reach(pair, [*later, Period(pair.cycle_id)], position)
             case Plan.TargetAdjusted() as adjusted:
                 pair = _pair(_state(states, event, Plan))
-                quarter = Period(pair.cycle_id, _quarter(adjusted.period))
-                self._reach(pair, [quarter, Period(pair.cycle_id)], position)
+                adjusted_in = Period(pair.cycle_id, _quarter(adjusted.period))
+                self._reach(pair, [adjusted_in, Period(pair.cycle_id)], position)
             case Plan.Event():
                 pair = _pair(_state(states, event, Plan))
                 self._reach(pair, periods_of(pair.cycle_id), position)
             case (
                 MeasurementLog.MeasurementCorrected() | MeasurementLog.MeasurementVoided()
             ) as changed:
-                log = _state(states, event, MeasurementLog)
-                day = log.measurement(changed.measurement_id).effective_date
-                self._measured(event, day, states)
+                cycle_id, start, positions = self._log(event, changed, states)
+                quarter = self._quarter_changed(event, changed.measurement_id, start, states)
+                _measured(event, cycle_id, quarter, positions)
 
     def settled(self, pairs: Iterable[Pair]) -> dict[Pair, Positions]:
         """Every period of ``pairs`` that their own events or their cycle's change reached."""
@@ -91,23 +101,40 @@ class Reach:
                     positions[period] = max(positions.get(period, 0), changed)
         return {pair: positions for pair, positions in reached.items() if positions}
 
-    def _measured(self, event: PositionedEvent, day: date, states: PageStates) -> None:
+    def _log(
+        self, event: PositionedEvent, measured: MeasurementLog.Event, states: PageStates
+    ) -> tuple[str, date, Positions]:
+        """The cycle of the event's measurement log, the cycle's start, its pair's positions."""
         known = self._logs.get(event.originator_id)
         if known is None:
-            log = _state(states, event, MeasurementLog)
-            pair = Pair(log.employee_id, log.cycle_id)
+            pair = log_pair(measured)
             cycle = states.get(pair.cycle_uuid, ReviewCycle)
             assert cycle is not None
             positions = self.plans.setdefault(pair, {})
             known = self._logs[event.originator_id] = (pair.cycle_id, cycle.start_date, positions)
-        cycle_id, start, positions = known
-        for period in measured_periods(cycle_id, quarter_of(start, day)):
-            positions[period] = event.position
+        return known
+
+    def _quarter_changed(
+        self, event: PositionedEvent, measurement_id: str, start: date, states: PageStates
+    ) -> int:
+        """The quarter of the measurement a correction or void changes: noted when it was
+        recorded, or else from its log (held in ``states``)."""
+        if self.quarters is not None:
+            noted = self.quarters.quarter(event.originator_id, measurement_id)
+            if noted is not None:
+                return noted
+        log = _state(states, event, MeasurementLog)
+        return quarter_of(start, log.measurement(measurement_id).effective_date)
 
     def _reach(self, pair: Pair, periods: Iterable[Period], position: int) -> None:
         positions = self.plans.setdefault(pair, {})
         for period in periods:
             positions[period] = position
+
+
+def _measured(event: PositionedEvent, cycle_id: str, quarter: int, positions: Positions) -> None:
+    for period in measured_periods(cycle_id, quarter):
+        positions[period] = event.position
 
 
 @lru_cache(maxsize=1 << 12)

@@ -25,7 +25,7 @@ from ledger.domain.cycle import ReviewCycle
 from ledger.domain.employee import Employee
 from ledger.domain.measurements import MeasurementLog
 from ledger.domain.plan import Plan
-from ledger.periods import Period
+from ledger.periods import Period, quarter_of
 from ledger.scoring import Scorecard, Tallies, score_tallied
 from ledger.scoring.aggregates import Knowledge, scoring_input
 from projections.statements import composed
@@ -33,8 +33,10 @@ from projections.view import LIVE, PositionedEvent, Statement, TableNames, View
 from projections.views import pending
 from projections.views.documents import compact
 from projections.views.history import History
+from projections.views.ids import cycle_id_of
 from projections.views.pairs import Pair, touched
 from projections.views.pending import PENDING
+from projections.views.quarters import MeasuredQuarters
 from projections.views.reach import Positions, Reach
 from projections.views.states import DEFAULT_CAPACITY, AggregateStates, PageStates
 from projections.views.tables import Column, Index, Table, upsert
@@ -89,6 +91,10 @@ PEOPLE_TOPICS = (topic(Employee.Registered), topic(Employee.ProfileChanged))
 PLACE_FIELDS = frozenset({"department", "manager_id"})
 KEPT_TOPICS = frozenset(topics_of(Plan, MeasurementLog, ReviewCycle))
 """The topics of the aggregates the view keeps states of."""
+LOG_TOPICS = frozenset(topics_of(MeasurementLog))
+"""The topics of measurement logs, which a rebuild does not follow (see ``quarters``)."""
+RECORDED = MeasurementLog.MeasurementRecorded
+CHANGING = (MeasurementLog.MeasurementCorrected, MeasurementLog.MeasurementVoided)
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,7 @@ class ScorecardsView(View):
     ) -> None:
         self.states = AggregateStates(history, capacity)
         self.tallies = TallyCache(tallied)
+        self.quarters = MeasuredQuarters()
         self.capacity = capacity
         self.rebuild_capacity = max(capacity, rebuild_capacity)
 
@@ -173,25 +180,74 @@ class ScorecardsView(View):
     def _score(
         self, cursor: Cursor[DictRow], tables: TableNames, page: Sequence[PositionedEvent]
     ) -> None:
+        if tables != LIVE:
+            self._note_page(cursor, tables, page)
+            return
         states = self.states.page(cursor, page)
         states.take(dict.fromkeys(event.originator_id for event in page))
         pairs, _ = touched(page, states)
         states.take(aggregate_id for pair in pairs for aggregate_id in pair.ids)
         reach = Reach()
-        live = tables == LIVE
         tallies = self.tallies.page(states)
         for event in page:
             reach.mark(event, states)
-            if live:
-                tallies.follow(event)
+            tallies.follow(event)
             states.advance(event)
-        if live:
-            self._score_now(cursor, tables, page, reach, pairs, tallies)
-            self.tallies.keep(tallies)
-        else:
-            self._note(cursor, tables, reach, pairs)
-            self.states.capacity = self.rebuild_capacity
+        self._score_now(cursor, tables, page, reach, pairs, tallies)
+        self.tallies.keep(tallies)
         self.states.keep(states)
+
+    def _note_page(
+        self, cursor: Cursor[DictRow], tables: TableNames, page: Sequence[PositionedEvent]
+    ) -> None:
+        """While rebuilding: note the periods the page reaches, to score once caught up.
+
+        Measurement logs are not followed (they are most of the ledger): their events name
+        their pair, and a correction or void reaches the quarter noted when its measurement
+        was recorded (see ``quarters``); settling loads each log once. Plans and cycles are
+        followed and kept."""
+        states = self.states.page(cursor, page)
+        states.take(dict.fromkeys(e.originator_id for e in page if e.topic not in LOG_TOPICS))
+        pairs, _ = touched(page, states)
+        states.take(
+            aggregate_id for pair in pairs for aggregate_id in (pair.plan_id, pair.cycle_uuid)
+        )
+        self._recall_quarters(cursor, page, states)
+        reach = Reach(quarters=self.quarters)
+        for event in page:
+            reach.mark(event, states)
+            if event.topic not in LOG_TOPICS:
+                states.advance(event)
+        self._note(cursor, tables, reach, pairs)
+        self.states.capacity = self.rebuild_capacity
+        self.states.keep(states)
+
+    def _recall_quarters(
+        self, cursor: Cursor[DictRow], page: Sequence[PositionedEvent], states: PageStates
+    ) -> None:
+        """Note the quarters of the measurements the page corrects or voids that were
+        recorded before what this rebuild has seen (one begun again part way), from their
+        logs as they stood before the page."""
+        recorded = {e.event.measurement_id for e in page if isinstance(e.event, RECORDED)}
+        unknown = {
+            event.originator_id
+            for event in page
+            if isinstance(event.event, CHANGING)
+            and event.event.measurement_id not in recorded
+            and self.quarters.quarter(event.originator_id, event.event.measurement_id) is None
+        }
+        if not unknown:
+            return
+        loaded = self.states.history.load(cursor, list(unknown), page[0].position)
+        for log_id, tracked in loaded.items():
+            log = tracked.aggregate
+            if not isinstance(log, MeasurementLog):
+                continue
+            cycle = states.get(cycle_id_of(log.cycle_id), ReviewCycle)
+            assert cycle is not None
+            for measurement in log.measurements:
+                quarter = quarter_of(cycle.start_date, measurement.effective_date)
+                self.quarters.note(log_id, measurement.measurement_id, quarter)
 
     def warm(self, cursor: Cursor[DictRow], position: int) -> None:
         """The plans and measurement logs changed last, their cycles and their tallies, as
@@ -212,12 +268,14 @@ class ScorecardsView(View):
         reached = pending.next_batch(cursor, tables, SCORECARDS.name)
         if not reached:
             self.states.shrink(self.capacity)
+            self.quarters.clear()
             return True
         states = self.states.at(cursor, position)
         states.take(aggregate_id for pair in reached for aggregate_id in pair.ids)
         tallies = self.tallies.page(states)
         self._write(cursor, tables, reached, tallies, states)
         pending.forget(cursor, tables, SCORECARDS.name, reached)
+        states.forget(pair.log_id for pair in reached)
         self.states.keep(states)
         self.tallies.keep(tallies)
         return False

@@ -142,6 +142,11 @@ class PageStates:
     def advance(self, event: PositionedEvent) -> None:
         self._states[event.originator_id].advance(event.position, event.event)
 
+    def forget(self, ids: Iterable[UUID]) -> None:
+        """Let the states of ``ids`` go: the cache does not get them back."""
+        for aggregate_id in ids:
+            self._states.pop(aggregate_id, None)
+
     def get(self, aggregate_id: UUID, kind: type[A]) -> A | None:
         """The aggregate as it stands now; None before its first event or when not taken."""
         tracked = self._states.get(aggregate_id)
