@@ -69,25 +69,34 @@ def register_export_download() -> Response:
 def listing(
     template: str, endpoint: str, export: str, query: Mapping[str, Any], found: dict[str, Any]
 ) -> str:
-    head = ledger().head()
-    filters = export_filters(query)
-    api_path = "audit" if export == "pages.audit_export" else "target-revisions"
     return render_template(
         template,
         items=found["items"],
         query=query,
-        head=head,
         next_url=next_url(endpoint, found["next"]),
         first_url=url_for(endpoint, **kept_arguments()) if "after" in request.args else None,
-        exports=[
+        **export_links(export, query),
+    )
+
+
+def export_links(export: str, query: Mapping[str, Any]) -> dict[str, Any]:
+    """What the pages' export section shows: downloads at the head for the filters of
+    ``query`` an export takes, the API's address of the same file, and the filters that
+    narrow the page only."""
+    head = ledger().head()
+    filters = export_filters(query)
+    api_path = "audit" if export == "pages.audit_export" else "target-revisions"
+    return {
+        "head": head,
+        "exports": [
             (fmt.value, url_for(export, format=fmt.value, position=head.position, **filters))
             for fmt in Format
         ],
-        proven=url_for(export, format="csv", proofs="true", position=head.position, **filters),
-        api_export=f"{API_PREFIX}/exports/{api_path}?"
+        "proven": url_for(export, format="csv", proofs="true", position=head.position, **filters),
+        "api_export": f"{API_PREFIX}/exports/{api_path}?"
         + urlencode({"position": head.position, **filters}),
-        narrowed_only=sorted(set(page_filters(query)) - set(EXPORT_FILTERS)),
-    )
+        "narrowed_only": sorted(set(page_filters(query)) - set(EXPORT_FILTERS)),
+    }
 
 
 def export_filters(query: Mapping[str, Any]) -> dict[str, Any]:
@@ -96,7 +105,7 @@ def export_filters(query: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def page_filters(query: Mapping[str, Any]) -> dict[str, Any]:
-    ignored = {"after", "limit", "min_position"}
+    ignored = {"after", "before", "limit", "min_position", "order"}
     return {name: value for name, value in query.items() if name not in ignored}
 
 

@@ -1,6 +1,7 @@
 """``/people/{employee_id}/history``: the employee's audit trail as a timeline, newest or
 oldest first, filtered by event type and recorded time, paged by position. The entries are
-those of ``GET /api/v1/audit?employee_id=…`` for the same filters."""
+those of ``GET /api/v1/audit?employee_id=…`` for the same filters; whoever may export the
+audit trail downloads the employee's from here too (the audit page's exports)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from projections.queries import AuditEntry, AuditFilter, Listing, audit_trail, e
 from projections.queries.audit import audit_trail_newest_first, event_types_of
 from projections.views.documents import Json
 from web.api.audit_trail import MAX_POSITION, AuditQuery
-from web.api.read_models import source
+from web.api.read_models import audited, source
 from web.pages.arguments import query_of
+from web.pages.audit import export_links
 from web.pages.blueprint import pages
 from web.pages.formatting import MISSING
 from web.pages.layout import current
@@ -54,8 +56,10 @@ def history(employee_id: str) -> str:
     fields_read = (*FILTERS, "order", "after", "before", "limit")
     query = query_of(HistoryQuery(only=fields_read), instants=INSTANTS)
     page = timeline(employee_id, query)
+    exports = export_links("pages.audit_export", {**query, "employee_id": employee_id})
     return render_template(
         "history.html",
+        **(exports if audited() else {}),
         person=person,
         entries=page.items,
         changes_of=changes_of,

@@ -5,6 +5,7 @@ approval, changes and provenance, and a link to the scorecard at its position.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -154,3 +155,39 @@ def test_a_manager_opening_a_strangers_history_gets_the_403_page(
     text = tab.page.locator("main").inner_text()
     assert organisation.stranger_id not in text
     assert "Raj Sen" not in text
+
+
+def test_an_auditor_downloads_the_employees_trail_as_the_api_exports_it(
+    tab_of: Callable[[str], Tab],
+    hr: ApiClient,
+    auditor: ApiClient,
+    organisation: Organisation,
+    tmp_path: Path,
+) -> None:
+    written = reported(hr, organisation)
+    employee_id = written.seat.employee_id
+    tab = tab_of("auditor")
+    tab.open(f"/people/{employee_id}/history?event_type={MEASURED}")
+    section = tab.page.locator("section.exports")
+    assert "event_type" in section.inner_text()
+    with tab.page.expect_download() as download:
+        section.locator("[data-export=csv]").click()
+    saved = tmp_path / "history.csv"
+    download.value.save_as(saved)
+    head = auditor.head_position()
+    api = auditor.get("/exports/audit", params={"employee_id": employee_id, "position": head})
+    assert api.status_code == 200, api.text
+    assert saved.read_bytes() == api.content
+    rows = saved.read_text().splitlines()
+    assert len(rows) == len(trail(hr, employee_id)) + 1
+    assert all(employee_id in row for row in rows[1:])
+
+
+def test_a_manager_reads_a_reports_history_without_an_export(
+    tab_of: Callable[[str], Tab], hr: ApiClient, organisation: Organisation
+) -> None:
+    written = reported(hr, organisation)
+    tab = tab_of("manager")
+    tab.open(f"/people/{written.seat.employee_id}/history")
+    assert tab.page.locator("#timeline > li[data-position]").count() > 0
+    assert tab.page.locator("section.exports").count() == 0
