@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
@@ -40,7 +42,14 @@ from projections.views.quarters import MeasuredQuarters
 from projections.views.reach import Positions, Reach
 from projections.views.states import DEFAULT_CAPACITY, AggregateStates, PageStates
 from projections.views.tables import Column, Index, Table, upsert
-from projections.views.tallies import DEFAULT_TALLIED, PageTallies, TallyCache
+from projections.views.tallies import (
+    DEFAULT_TALLIED,
+    FoldedTallies,
+    LogTallies,
+    PageTallies,
+    TallyCache,
+    TallySource,
+)
 from projections.views.topics import topic, topics_of
 
 REBUILD_CAPACITY = 250_000
@@ -204,8 +213,8 @@ class ScorecardsView(View):
 
         Measurement logs are not followed (they are most of the ledger): their events name
         their pair, and a correction or void reaches the quarter noted when its measurement
-        was recorded (see ``quarters``); settling loads each log once. Plans and cycles are
-        followed and kept."""
+        was recorded (see ``quarters``); settling reads each log's events once and folds
+        them into its tallies, the log never made. Plans and cycles are followed and kept."""
         states = self.states.page(cursor, page)
         states.take(dict.fromkeys(e.originator_id for e in page if e.topic not in LOG_TOPICS))
         pairs, _ = touched(page, states)
@@ -271,14 +280,26 @@ class ScorecardsView(View):
             self.quarters.clear()
             return True
         states = self.states.at(cursor, position)
-        states.take(aggregate_id for pair in reached for aggregate_id in pair.ids)
-        tallies = self.tallies.page(states)
+        states.take(id_ for pair in reached for id_ in (pair.plan_id, pair.cycle_uuid))
+        tallies = FoldedTallies(states, self._folded(cursor, reached, states, position))
         self._write(cursor, tables, reached, tallies, states)
         pending.forget(cursor, tables, SCORECARDS.name, reached)
-        states.forget(pair.log_id for pair in reached)
         self.states.keep(states)
-        self.tallies.keep(tallies)
         return False
+
+    def _folded(
+        self, cursor: Cursor[DictRow], pairs: Collection[Pair], states: PageStates, position: int
+    ) -> dict[UUID, LogTallies]:
+        """The tallies of the pairs' logs at ``position``, from one read of their events."""
+        by_log = {pair.log_id: pair for pair in pairs}
+        events = self.states.history.events(cursor, by_log, position + 1)
+        folded = {}
+        for log_id, of_log in groupby(events, key=itemgetter(0)):
+            cycle = states.get(by_log[log_id].cycle_uuid, ReviewCycle)
+            assert cycle is not None
+            measured = (event for _, _, event in of_log)
+            folded[log_id] = LogTallies.folded(measured, cycle.start_date, position)
+        return folded
 
     def _score_now(
         self,
@@ -332,7 +353,7 @@ class ScorecardsView(View):
         cursor: Cursor[DictRow],
         tables: TableNames,
         reached: dict[Pair, Positions],
-        tallies: PageTallies,
+        tallies: TallySource,
         cycles: PageStates,
     ) -> None:
         """Score the periods reached, each as of the last event that reached it."""

@@ -16,9 +16,13 @@ that fails leaves none half-changed behind.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 from uuid import UUID
+
+from eventsourcing.domain import DomainEventProtocol
 
 from ledger.domain.cycle import ReviewCycle
 from ledger.domain.measurements import MeasurementLog
@@ -44,10 +48,45 @@ class LogTallies:
 
     @classmethod
     def of(cls, log: MeasurementLog | None, start: date, position: int) -> LogTallies:
+        return cls.counting(() if log is None else log.measurements, start, position)
+
+    @classmethod
+    def folded(
+        cls, events: Iterable[DomainEventProtocol[UUID]], start: date, position: int
+    ) -> LogTallies:
+        """The tallies of a log at ``position`` from its events alone, the log itself never
+        made: each measurement at its latest value, as the log's own events leave it."""
+        facts: dict[str, MeasurementFact] = {}
+        for event in events:
+            match event:
+                case MeasurementLog.MeasurementRecorded() as recorded:
+                    facts[recorded.measurement_id] = MeasurementFact(
+                        recorded.measurement_id,
+                        recorded.kpi_id,
+                        recorded.value,
+                        recorded.effective_date,
+                        recorded.originator_version,
+                        numerator=recorded.numerator,
+                        denominator=recorded.denominator,
+                    )
+                case MeasurementLog.MeasurementCorrected() as corrected:
+                    before = facts[corrected.measurement_id]
+                    facts[corrected.measurement_id] = counted_as(
+                        before, corrected.value, corrected.numerator, corrected.denominator
+                    )
+                case MeasurementLog.MeasurementVoided() as voided:
+                    before = facts[voided.measurement_id]
+                    facts[voided.measurement_id] = counted_as(
+                        before, before.value, before.numerator, before.denominator, voided=True
+                    )
+        return cls.counting(facts.values(), start, position)
+
+    @classmethod
+    def counting(cls, facts: Iterable[Counted], start: date, position: int) -> LogTallies:
         tallies = cls(start, position)
-        for measurement in () if log is None else log.measurements:
-            tallies._count(measurement)
-        tallies._tallies = {key: _tally(facts) for key, facts in tallies._counted.items()}
+        for fact in facts:
+            tallies._count(fact)
+        tallies._tallies = {key: _tally(counted) for key, counted in tallies._counted.items()}
         return tallies
 
     @property
@@ -155,6 +194,28 @@ class TallyCache:
         while self._weight > self.capacity and self._kept:
             _, forgotten = self._kept.popitem(last=False)
             self._weight -= forgotten.weight
+
+
+class TallySource(Protocol):
+    """Where scoring finds a log's tallies, beside the states of the plans and cycles."""
+
+    @property
+    def states(self) -> PageStates: ...
+
+    def of(self, log_id: UUID, cycle: ReviewCycle) -> Tallies: ...
+
+
+class FoldedTallies:
+    """Tallies folded from logs' events (``LogTallies.folded``), for scoring without the
+    logs: a log without events has none."""
+
+    def __init__(self, states: PageStates, folded: Mapping[UUID, LogTallies]) -> None:
+        self.states = states
+        self._folded = folded
+
+    def of(self, log_id: UUID, cycle: ReviewCycle) -> Tallies:
+        found = self._folded.get(log_id)
+        return {} if found is None else found.tallies
 
 
 class PageTallies:
