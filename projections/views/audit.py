@@ -19,11 +19,11 @@ from ledger.domain.review import Review
 from ledger.imports.provenance import provenance_of
 from projections.statements import composed
 from projections.view import LIVE, PositionedEvent, Statement, TableNames, View
-from projections.views.changes import Described, Lookup, Measured, describe, owner_of
+from projections.views.changes import Described, Lookup, Measured, describe
 from projections.views.documents import Json, changes_text, compact
 from projections.views.erasure import PersonalColumns, erase_rows, erased_in
 from projections.views.history import History
-from projections.views.ids import cycle_id_of, plan_id
+from projections.views.ids import cycle_id_of, owner_of, plan_id
 from projections.views.states import DEFAULT_CAPACITY, AggregateStates
 from projections.views.tables import Column, Index, Table, append, build_indexes
 from projections.views.topics import event_type, topics_of

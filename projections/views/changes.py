@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache, singledispatch
+from functools import singledispatch
 from types import MappingProxyType
 from typing import NamedTuple, TypeVar
 
@@ -23,13 +23,12 @@ from ledger.domain.measurements import MeasurementLog
 from ledger.domain.personal import ERASED
 from ledger.domain.plan import Plan
 from ledger.domain.review import Review
-from ledger.ids import parse_measurement_id
 from ledger.periods import parse_period
 from ledger.scoring import target_in_force
 from ledger.scoring.aggregates import kpi_plan
 from ledger.values import TargetSpec
 from projections.views.documents import Json, plain, value_text
-from projections.views.ids import cycle_id_of, plan_id
+from projections.views.ids import cycle_id_of, owner_of, plan_id
 from projections.views.states import PageStates
 
 A = TypeVar("A", bound=Aggregate)
@@ -167,16 +166,6 @@ class Lookup:
             effective_date=day,
             changes=NO_CHANGES if changes is None else changes,
         )
-
-
-def owner_of(measurement_id: str) -> tuple[str, str]:
-    """The employee and cycle of a measurement the ledger recorded (its id is well formed)."""
-    return _owner(measurement_id.rpartition(":")[0])
-
-
-@lru_cache(maxsize=1 << 16)
-def _owner(prefix: str) -> tuple[str, str]:
-    return parse_measurement_id(f"{prefix}:1")
 
 
 def state(before: Aggregate | None, kind: type[A]) -> A:

@@ -8,6 +8,7 @@ from uuid import UUID
 from ledger.domain.cycle import ReviewCycle
 from ledger.domain.measurements import MeasurementLog
 from ledger.domain.plan import Plan
+from ledger.ids import parse_measurement_id
 
 _REMEMBERED = 1 << 16
 
@@ -25,3 +26,13 @@ def log_id(employee_id: str, cycle_id: str) -> UUID:
 @lru_cache(maxsize=_REMEMBERED)
 def cycle_id_of(cycle_id: str) -> UUID:
     return ReviewCycle.create_id(cycle_id)
+
+
+def owner_of(measurement_id: str) -> tuple[str, str]:
+    """The employee and cycle of a measurement the ledger recorded (its id is well formed)."""
+    return _owner(measurement_id.rpartition(":")[0])
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def _owner(prefix: str) -> tuple[str, str]:
+    return parse_measurement_id(f"{prefix}:1")

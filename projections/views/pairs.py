@@ -9,9 +9,8 @@ from uuid import UUID
 from ledger.domain.cycle import ReviewCycle
 from ledger.domain.measurements import MeasurementLog
 from ledger.domain.plan import Plan
-from ledger.ids import parse_measurement_id
 from projections.view import PositionedEvent
-from projections.views.ids import cycle_id_of, log_id, plan_id
+from projections.views.ids import cycle_id_of, log_id, owner_of, plan_id
 from projections.views.states import PageStates
 
 
@@ -50,7 +49,7 @@ def log_pair(event: MeasurementLog.Event) -> Pair:
             | MeasurementLog.MeasurementCorrected()
             | MeasurementLog.MeasurementVoided()
         ):
-            employee_id, cycle_id = parse_measurement_id(event.measurement_id)
+            employee_id, cycle_id = owner_of(event.measurement_id)
             return Pair(employee_id, cycle_id)
     raise TypeError(f"not an event of a measurement log: {type(event).__name__}")
 
