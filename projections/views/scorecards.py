@@ -53,10 +53,9 @@ from projections.views.tallies import (
 from projections.views.topics import topic, topics_of
 
 REBUILD_CAPACITY = 250_000
-"""Events' worth of plans, measurement logs and cycles a rebuild keeps whole between pages
-(about half a kilobyte an event): one that keeps every plan of the ledger scores each once
-without replaying it; beyond, states are kept compressed (see ``packed``). Once the
-rebuild has scored them, the view keeps what following needs."""
+"""Events' worth of plans and cycles a rebuild keeps whole between pages (it keeps no
+measurement logs: see ``_note_page``); beyond, states are kept compressed (see ``packed``).
+Once the rebuild has scored them, the view keeps what following needs."""
 
 RESCORED_AT_ONCE = 500
 """Plans of a revised cycle scored per batch, so that a large cycle stays within memory."""

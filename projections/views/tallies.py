@@ -56,29 +56,16 @@ class LogTallies:
     ) -> LogTallies:
         """The tallies of a log at ``position`` from its events alone, the log itself never
         made: each measurement at its latest value, as the log's own events leave it."""
-        facts: dict[str, MeasurementFact] = {}
+        facts: dict[str, Counted] = {}
         for event in events:
             match event:
                 case MeasurementLog.MeasurementRecorded() as recorded:
-                    facts[recorded.measurement_id] = MeasurementFact(
-                        recorded.measurement_id,
-                        recorded.kpi_id,
-                        recorded.value,
-                        recorded.effective_date,
-                        recorded.originator_version,
-                        numerator=recorded.numerator,
-                        denominator=recorded.denominator,
-                    )
-                case MeasurementLog.MeasurementCorrected() as corrected:
-                    before = facts[corrected.measurement_id]
-                    facts[corrected.measurement_id] = counted_as(
-                        before, corrected.value, corrected.numerator, corrected.denominator
-                    )
-                case MeasurementLog.MeasurementVoided() as voided:
-                    before = facts[voided.measurement_id]
-                    facts[voided.measurement_id] = counted_as(
-                        before, before.value, before.numerator, before.denominator, voided=True
-                    )
+                    facts[recorded.measurement_id] = recorded_fact(recorded)
+                case (
+                    MeasurementLog.MeasurementCorrected() | MeasurementLog.MeasurementVoided()
+                ) as changed:
+                    before = facts[changed.measurement_id]
+                    facts[changed.measurement_id] = changed_fact(changed, before)
         return cls.counting(facts.values(), start, position)
 
     @classmethod
@@ -134,6 +121,29 @@ class LogTallies:
     def _key(self, fact: Counted) -> TallyKey | None:
         quarter = quarter_within(self.start, fact.effective_date)
         return None if quarter is None else (fact.kpi_id, quarter)
+
+
+def recorded_fact(recorded: MeasurementLog.MeasurementRecorded) -> MeasurementFact:
+    """The measurement as its recording counts it."""
+    return MeasurementFact(
+        recorded.measurement_id,
+        recorded.kpi_id,
+        recorded.value,
+        recorded.effective_date,
+        recorded.originator_version,
+        numerator=recorded.numerator,
+        denominator=recorded.denominator,
+    )
+
+
+def changed_fact(
+    changed: MeasurementLog.MeasurementCorrected | MeasurementLog.MeasurementVoided,
+    before: Counted,
+) -> MeasurementFact:
+    """The measurement ``before`` as a correction or a void leaves it."""
+    if isinstance(changed, MeasurementLog.MeasurementVoided):
+        return counted_as(before, before.value, before.numerator, before.denominator, voided=True)
+    return counted_as(before, changed.value, changed.numerator, changed.denominator)
 
 
 def counted_as(
@@ -234,28 +244,12 @@ class PageTallies:
         """Bring the tallies past ``event``; call before ``states`` advance past it."""
         match event.event:
             case MeasurementLog.MeasurementRecorded() as recorded:
-                fact = MeasurementFact(
-                    recorded.measurement_id,
-                    recorded.kpi_id,
-                    recorded.value,
-                    recorded.effective_date,
-                    event.originator_version,
-                    numerator=recorded.numerator,
-                    denominator=recorded.denominator,
-                )
-                self._before(event).recorded(fact)
-            case MeasurementLog.MeasurementCorrected() as corrected:
-                before = self._measurement(event, corrected.measurement_id)
-                after = counted_as(
-                    before, corrected.value, corrected.numerator, corrected.denominator
-                )
-                self._before(event).changed(before, after)
-            case MeasurementLog.MeasurementVoided() as voided:
-                before = self._measurement(event, voided.measurement_id)
-                gone = counted_as(
-                    before, before.value, before.numerator, before.denominator, voided=True
-                )
-                self._before(event).changed(before, gone)
+                self._before(event).recorded(recorded_fact(recorded))
+            case (
+                MeasurementLog.MeasurementCorrected() | MeasurementLog.MeasurementVoided()
+            ) as changed:
+                before = self._measurement(event, changed.measurement_id)
+                self._before(event).changed(before, changed_fact(changed, before))
             case MeasurementLog.Started() as started:
                 start = self._cycle(started.cycle_id).start_date
                 self._tallies[event.originator_id] = LogTallies(start, 0)
