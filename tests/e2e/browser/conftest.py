@@ -8,9 +8,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Locator,
+    Page,
+    sync_playwright,
+)
 
 from tests.e2e.browser.chromium import MISSING, chromium_path, launch_arguments
 
@@ -43,6 +51,13 @@ class Tab:
         response = self.page.goto(self.origin + path)
         assert response is not None
         return self.page
+
+    def download(self, link: Locator, target: Path) -> Path:
+        """Click ``link`` and save the file the browser downloads to ``target``."""
+        with self.page.expect_download() as download:
+            link.click()
+        download.value.save_as(target)
+        return target
 
     def outside(self) -> list[str]:
         return [url for url in self.requested if not url.startswith(self.origin + "/")]

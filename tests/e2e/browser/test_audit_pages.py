@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
-from playwright.sync_api import Download
 
 from tests.e2e.browser.conftest import Tab
 from tests.e2e.browser.history import Written, write_history
@@ -103,18 +102,14 @@ def test_an_auditor_downloads_the_apis_export_and_its_proofs_verify(
     cycle = written.seat.cycle_id
     tab = tab_of("auditor")
     tab.open(f"/audit?cycle_id={cycle}")
-    with tab.page.expect_download() as csv_download:
-        tab.page.locator("[data-export=csv]").click()
-    plain = tab_path(csv_download.value, tmp_path / "audit.csv")
+    plain = tab.download(tab.page.locator("[data-export=csv]"), tmp_path / "audit.csv")
     head = auditor.head_position()
     api = auditor.get("/exports/audit", params={"cycle_id": cycle, "position": head})
     assert api.status_code == 200, api.text
     assert plain.read_bytes() == api.content
     assert cycle in plain.read_text()
 
-    with tab.page.expect_download() as zip_download:
-        tab.page.locator("[data-export=proofs]").click()
-    proven = tab_path(zip_download.value, tmp_path / "audit.zip")
+    proven = tab.download(tab.page.locator("[data-export=proofs]"), tmp_path / "audit.zip")
     result = CliRunner().invoke(main, ["verify-export", str(proven)])
     assert result.exit_code == 0, result.output
     assert "every row is proven" in result.output
@@ -138,8 +133,3 @@ def test_employees_and_managers_get_the_403_page_on_the_ledgers_pages(
             assert response is not None
             assert response.status == 403, (role, path)
             assert "Not yours to see" in tab.page.locator("main").inner_text()
-
-
-def tab_path(download: Download, target: Path) -> Path:
-    download.save_as(target)
-    return target

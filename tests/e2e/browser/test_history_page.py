@@ -170,10 +170,7 @@ def test_an_auditor_downloads_the_employees_trail_as_the_api_exports_it(
     tab.open(f"/people/{employee_id}/history?event_type={MEASURED}")
     section = tab.page.locator("section.exports")
     assert "event_type" in section.inner_text()
-    with tab.page.expect_download() as download:
-        section.locator("[data-export=csv]").click()
-    saved = tmp_path / "history.csv"
-    download.value.save_as(saved)
+    saved = tab.download(section.locator("[data-export=csv]"), tmp_path / "history.csv")
     head = auditor.head_position()
     api = auditor.get("/exports/audit", params={"employee_id": employee_id, "position": head})
     assert api.status_code == 200, api.text
