@@ -46,6 +46,7 @@ class History:
     """Loads aggregates as they stood before a position, many in one query."""
 
     def __init__(self, events: sql.Identifier, mapper: Mapper[UUID]) -> None:
+        self.table = events
         self.mapper = mapper
         self._select = composed(
             sql.SQL(

@@ -15,8 +15,6 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
@@ -36,6 +34,7 @@ from projections.views import pending
 from projections.views.documents import compact
 from projections.views.history import History
 from projections.views.ids import cycle_id_of
+from projections.views.measured import MeasuredFacts
 from projections.views.pairs import Pair, touched
 from projections.views.pending import PENDING
 from projections.views.quarters import MeasuredQuarters
@@ -168,6 +167,7 @@ class ScorecardsView(View):
         self.states = AggregateStates(history, capacity)
         self.tallies = TallyCache(tallied)
         self.quarters = MeasuredQuarters()
+        self.measured = MeasuredFacts(history.table)
         self.capacity = capacity
         self.rebuild_capacity = max(capacity, rebuild_capacity)
 
@@ -291,13 +291,11 @@ class ScorecardsView(View):
     ) -> dict[UUID, LogTallies]:
         """The tallies of the pairs' logs at ``position``, from one read of their events."""
         by_log = {pair.log_id: pair for pair in pairs}
-        events = self.states.history.events(cursor, by_log, position + 1)
         folded = {}
-        for log_id, of_log in groupby(events, key=itemgetter(0)):
+        for log_id, facts in self.measured.of(cursor, by_log, position):
             cycle = states.get(by_log[log_id].cycle_uuid, ReviewCycle)
             assert cycle is not None
-            measured = (event for _, _, event in of_log)
-            folded[log_id] = LogTallies.folded(measured, cycle.start_date, position)
+            folded[log_id] = LogTallies.counting(facts, cycle.start_date, position)
         return folded
 
     def _score_now(

@@ -22,8 +22,6 @@ from decimal import Decimal
 from typing import Protocol
 from uuid import UUID
 
-from eventsourcing.domain import DomainEventProtocol
-
 from ledger.domain.cycle import ReviewCycle
 from ledger.domain.measurements import MeasurementLog
 from ledger.scoring import MeasurementFact, Tallies, Tally, TallyKey, tally_of
@@ -49,24 +47,6 @@ class LogTallies:
     @classmethod
     def of(cls, log: MeasurementLog | None, start: date, position: int) -> LogTallies:
         return cls.counting(() if log is None else log.measurements, start, position)
-
-    @classmethod
-    def folded(
-        cls, events: Iterable[DomainEventProtocol[UUID]], start: date, position: int
-    ) -> LogTallies:
-        """The tallies of a log at ``position`` from its events alone, the log itself never
-        made: each measurement at its latest value, as the log's own events leave it."""
-        facts: dict[str, Counted] = {}
-        for event in events:
-            match event:
-                case MeasurementLog.MeasurementRecorded() as recorded:
-                    facts[recorded.measurement_id] = recorded_fact(recorded)
-                case (
-                    MeasurementLog.MeasurementCorrected() | MeasurementLog.MeasurementVoided()
-                ) as changed:
-                    before = facts[changed.measurement_id]
-                    facts[changed.measurement_id] = changed_fact(changed, before)
-        return cls.counting(facts.values(), start, position)
 
     @classmethod
     def counting(cls, facts: Iterable[Counted], start: date, position: int) -> LogTallies:
@@ -123,7 +103,37 @@ class LogTallies:
         return None if quarter is None else (fact.kpi_id, quarter)
 
 
-def recorded_fact(recorded: MeasurementLog.MeasurementRecorded) -> MeasurementFact:
+class Recording(Protocol):
+    """What a measurement's recording says: its event, or the event as stored."""
+
+    @property
+    def measurement_id(self) -> str: ...
+    @property
+    def kpi_id(self) -> str: ...
+    @property
+    def value(self) -> Decimal | None: ...
+    @property
+    def effective_date(self) -> date: ...
+    @property
+    def originator_version(self) -> int: ...
+    @property
+    def numerator(self) -> Decimal | None: ...
+    @property
+    def denominator(self) -> Decimal | None: ...
+
+
+class Correcting(Protocol):
+    """What a correction says of its measurement: the new value (a rate: both parts)."""
+
+    @property
+    def value(self) -> Decimal | None: ...
+    @property
+    def numerator(self) -> Decimal | None: ...
+    @property
+    def denominator(self) -> Decimal | None: ...
+
+
+def recorded_fact(recorded: Recording) -> MeasurementFact:
     """The measurement as its recording counts it."""
     return MeasurementFact(
         recorded.measurement_id,
@@ -142,8 +152,16 @@ def changed_fact(
 ) -> MeasurementFact:
     """The measurement ``before`` as a correction or a void leaves it."""
     if isinstance(changed, MeasurementLog.MeasurementVoided):
-        return counted_as(before, before.value, before.numerator, before.denominator, voided=True)
-    return counted_as(before, changed.value, changed.numerator, changed.denominator)
+        return voided_fact(before)
+    return corrected_fact(changed, before)
+
+
+def corrected_fact(corrected: Correcting, before: Counted) -> MeasurementFact:
+    return counted_as(before, corrected.value, corrected.numerator, corrected.denominator)
+
+
+def voided_fact(before: Counted) -> MeasurementFact:
+    return counted_as(before, before.value, before.numerator, before.denominator, voided=True)
 
 
 def counted_as(
@@ -216,8 +234,8 @@ class TallySource(Protocol):
 
 
 class FoldedTallies:
-    """Tallies folded from logs' events (``LogTallies.folded``), for scoring without the
-    logs: a log without events has none."""
+    """Tallies counted from logs' stored events (see ``measured``), for scoring without
+    the logs: a log without events has none."""
 
     def __init__(self, states: PageStates, folded: Mapping[UUID, LogTallies]) -> None:
         self.states = states

@@ -1,0 +1,132 @@
+"""Measurements read out of their logs' stored events by the database are the log's own."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+import psycopg
+from psycopg.rows import dict_row
+
+from ledger.application import LedgerApp
+from ledger.domain import KpiDefinition, MeasurementLog
+from ledger.ids import measurement_log_uuid
+from ledger.values import Aggregation, Direction, TargetSpec
+from projections.views import History
+from projections.views.measured import MeasuredFacts
+from tests.integration.views.support import HR, open_cycle, seat
+
+D = Decimal
+CONVERSION = KpiDefinition(
+    name="conversion rate",
+    unit="%",
+    direction=Direction.INCREASE,
+    aggregation=Aggregation.RATIO,
+    weight=D(100),
+    spec=TargetSpec(D(5)),
+    scale=D(100),
+)
+
+
+def as_tuple(fact: object) -> tuple[object, ...]:
+    names = ("measurement_id", "kpi_id", "value", "effective_date", "sequence", "voided")
+    return (*(getattr(fact, name) for name in names), fact.numerator, fact.denominator)  # type: ignore[attr-defined]
+
+
+Facts = dict[UUID, list[tuple[object, ...]]]
+
+
+def facts_read(app: LedgerApp, conninfo: str, log_ids: list[UUID], position: int) -> Facts:
+    reader = MeasuredFacts(History.of(app).table)
+    with psycopg.connect(conninfo, row_factory=dict_row) as conn:
+        return {
+            log_id: [as_tuple(fact) for fact in facts]
+            for log_id, facts in reader.of(conn.cursor(), log_ids, position)
+        }
+
+
+def test_values_rates_corrections_and_voids_read_as_the_log_has_them(
+    own_app: LedgerApp, conninfo: str
+) -> None:
+    open_cycle(own_app)
+    ana = seat(own_app, "E1001")
+    ben = seat(own_app, "E1002", kpi=CONVERSION)
+    day = date(2026, 5, 4)
+    first = own_app.record_measurement(
+        HR, ana.employee_id, ana.cycle_id, "retention", value=D("81.250"), effective_date=day
+    ).ids["measurement_id"]
+    second = own_app.record_measurement(
+        HR, ana.employee_id, ana.cycle_id, "retention", value=D("70"), effective_date=day
+    ).ids["measurement_id"]
+    rate = own_app.record_measurement(
+        HR,
+        ben.employee_id,
+        ben.cycle_id,
+        "retention",
+        numerator=D(3),
+        denominator=D("40.0"),
+        effective_date=day,
+    ).ids["measurement_id"]
+    own_app.correct_measurement(HR, first, value=D("82.5"), reason="typo")
+    own_app.void_measurement(HR, second, reason="counted twice")
+    own_app.correct_measurement(HR, rate, numerator=D(4), denominator=D(41), reason="late sale")
+    head = own_app.head_position()
+    logs = [measurement_log_uuid(s.employee_id, s.cycle_id) for s in (ana, ben)]
+
+    read = facts_read(own_app, conninfo, logs, head)
+
+    for log_id in logs:
+        log: object = own_app.repository.get(log_id)
+        assert isinstance(log, MeasurementLog)
+        assert read[log_id] == [as_tuple(m) for m in log.measurements]
+    assert read[logs[0]][0][2] == D("82.5")
+    assert read[logs[0]][1][5] is True
+    assert read[logs[1]][0][6:] == (D(4), D(41))
+
+
+def test_a_position_before_a_correction_reads_the_value_before_it(
+    own_app: LedgerApp, conninfo: str
+) -> None:
+    open_cycle(own_app)
+    ana = seat(own_app, "E1001")
+    first = own_app.record_measurement(
+        HR, ana.employee_id, ana.cycle_id, "retention", value=D(60), effective_date=date(2026, 5, 4)
+    ).ids["measurement_id"]
+    before = own_app.head_position()
+    own_app.correct_measurement(HR, first, value=D(65), reason="typo")
+    log_id = measurement_log_uuid(ana.employee_id, ana.cycle_id)
+
+    assert facts_read(own_app, conninfo, [log_id], before)[log_id][0][2] == D(60)
+    assert facts_read(own_app, conninfo, [log_id], before + 1)[log_id][0][2] == D(65)
+
+
+def test_a_recording_stored_before_rates_reads_as_a_value(
+    own_app: LedgerApp, conninfo: str
+) -> None:
+    open_cycle(own_app)
+    ana = seat(own_app, "E1001")
+    own_app.record_measurement(
+        HR, ana.employee_id, ana.cycle_id, "retention", value=D(60), effective_date=date(2026, 5, 4)
+    )
+    log_id = measurement_log_uuid(ana.employee_id, ana.cycle_id)
+    with psycopg.connect(conninfo) as conn:
+        row = conn.execute(
+            "SELECT notification_id, state FROM ledger_events WHERE topic LIKE %s",
+            ("%MeasurementRecorded",),
+        ).fetchone()
+        assert row is not None
+        state = json.loads(bytes(row[1]))
+        for name in ("class_version", "numerator", "denominator"):
+            del state[name]
+        conn.execute("SET session_replication_role = replica")  # past the append-only guard
+        conn.execute(
+            "UPDATE ledger_events SET state = %s WHERE notification_id = %s",
+            (json.dumps(state).encode(), row[0]),
+        )
+
+    [fact] = facts_read(own_app, conninfo, [log_id], own_app.head_position())[log_id]
+
+    assert fact[2] == D(60)
+    assert fact[6:] == (None, None)
