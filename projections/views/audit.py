@@ -19,14 +19,14 @@ from ledger.domain.review import Review
 from ledger.imports.provenance import provenance_of
 from projections.statements import composed
 from projections.view import LIVE, PositionedEvent, Statement, TableNames, View
-from projections.views.changes import Described, Lookup, Measured, describe
-from projections.views.documents import Json, changes_text, compact
+from projections.views.changes import Described, Lookup, Measured, describe, recorded_text
+from projections.views.documents import Json, changes_text, compact, plain
 from projections.views.erasure import PersonalColumns, erase_rows, erased_in
 from projections.views.history import History
 from projections.views.ids import cycle_id_of, owner_of, plan_id
 from projections.views.states import DEFAULT_CAPACITY, AggregateStates
 from projections.views.tables import Column, Index, Table, append, build_indexes
-from projections.views.topics import event_type, topics_of
+from projections.views.topics import event_type, topic, topics_of
 
 AUDIT_TRAIL = Table(
     "audit_trail",
@@ -95,6 +95,39 @@ def entry_row(event: PositionedEvent, described: Described) -> tuple[object, ...
         event.originator_id,
         event.originator_version,
         _provenance(domain_event),
+    )
+
+
+RECORDED = MeasurementLog.MeasurementRecorded
+RECORDED_TYPE = event_type(topic(RECORDED))
+
+
+def recorded_row(
+    event: PositionedEvent, recorded: MeasurementLog.MeasurementRecorded, lookup: Lookup
+) -> tuple[object, ...]:
+    """The entry of a value's recording, the trail's commonest by far: the row
+    ``entry_row`` makes of what ``describe`` says of it, made directly."""
+    owner = lookup.owner(recorded.measurement_id)
+    kpi_id, day = recorded.kpi_id, recorded.effective_date
+    return (
+        event.position,
+        event.recorded_at,
+        RECORDED_TYPE,
+        recorded.actor,
+        None,
+        None,
+        owner.employee_id,
+        owner.cycle_id,
+        owner.kra_of(kpi_id),
+        kpi_id,
+        recorded.measurement_id,
+        owner.period_of(day),
+        day,
+        recorded_text(plain(recorded.value), recorded.source, recorded.note),
+        event.event_hash,
+        event.originator_id,
+        event.originator_version,
+        _provenance(recorded),
     )
 
 
@@ -211,10 +244,15 @@ class AuditTrailView(View):
         lookup = Lookup(states, measured_before(cursor, tables, page))
         rows = []
         for event in page:
+            domain_event = event.event
+            if type(domain_event) is RECORDED and domain_event.numerator is None:
+                rows.append(recorded_row(event, domain_event, lookup))
+                lookup.follow(domain_event)
+                continue
             tracked = event.topic in TRACKED
             before = states.get(event.originator_id, Aggregate) if tracked else None
-            rows.append(entry_row(event, describe(event.event, before, lookup)))
-            lookup.follow(event.event)
+            rows.append(entry_row(event, describe(domain_event, before, lookup)))
+            lookup.follow(domain_event)
             if tracked:
                 states.advance(event)
                 lookup.forget()

@@ -97,11 +97,40 @@ class Measured(NamedTuple):
     denominator: Json = None
 
 
-class Owner(NamedTuple):
-    employee_id: str
-    cycle_id: str
-    plan: Plan | None
-    cycle: ReviewCycle | None
+class Owner:
+    """A measurement's employee and cycle, with its plan and cycle as they stand: the KRA
+    of each KPI and the quarter of each day asked for are remembered."""
+
+    __slots__ = ("_kras", "_periods", "cycle", "cycle_id", "employee_id", "plan")
+
+    def __init__(
+        self, employee_id: str, cycle_id: str, plan: Plan | None, cycle: ReviewCycle | None
+    ) -> None:
+        self.employee_id = employee_id
+        self.cycle_id = cycle_id
+        self.plan = plan
+        self.cycle = cycle
+        self._kras: dict[str, str | None] = {}
+        self._periods: dict[date, str | None] = {}
+
+    def kra_of(self, kpi_id: str) -> str | None:
+        """The KRA of the plan's KPI; None without a plan or such a KPI."""
+        try:
+            return self._kras[kpi_id]
+        except KeyError:
+            plan = self.plan
+            found = plan.kpi(kpi_id).kra_id if plan is not None and plan.has_kpi(kpi_id) else None
+            self._kras[kpi_id] = found
+            return found
+
+    def period_of(self, day: date) -> str | None:
+        """The quarter of the cycle ``day`` is in; None without a cycle or outside it."""
+        try:
+            return self._periods[day]
+        except KeyError:
+            found = None if self.cycle is None else self.cycle.period_of(day)
+            self._periods[day] = found
+            return found
 
 
 @dataclass
@@ -111,8 +140,11 @@ class Lookup:
 
     states: PageStates
     measurements: dict[str, Measured]
+    """Measurements the page changes, as they stood: read before it, or changed in it."""
     owners: dict[str, Owner] = field(default_factory=dict)
     """Measurement id prefixes with their plans and cycles as they stand, until ``forget``."""
+    recorded: dict[str, MeasurementLog.MeasurementRecorded] = field(default_factory=dict)
+    """Measurements recorded in the page: made ``Measured`` only if the page changes them."""
 
     def forget(self) -> None:
         """A plan or cycle may have moved on: look them up afresh."""
@@ -129,19 +161,29 @@ class Lookup:
             found = self.owners[prefix] = Owner(employee_id, cycle_id, plan, cycle)
         return found
 
+    def measured(self, measurement_id: str) -> Measured:
+        """A measurement the page corrects or voids, at its latest value."""
+        found = self.measurements.get(measurement_id)
+        if found is not None:
+            return found
+        event = self.recorded[measurement_id]
+        measured = self.measurements[measurement_id] = Measured(
+            event.kpi_id,
+            event.effective_date,
+            plain(event.value),
+            plain(event.numerator),
+            plain(event.denominator),
+        )
+        return measured
+
     def follow(self, event: object) -> None:
         """Keep up with a measurement recorded or corrected, once it is described."""
         match event:
             case MeasurementLog.MeasurementRecorded():
-                self.measurements[event.measurement_id] = Measured(
-                    event.kpi_id,
-                    event.effective_date,
-                    plain(event.value),
-                    plain(event.numerator),
-                    plain(event.denominator),
-                )
+                self.recorded[event.measurement_id] = event
+                self.measurements.pop(event.measurement_id, None)
             case MeasurementLog.MeasurementCorrected():
-                measured = self.measurements[event.measurement_id]
+                measured = self.measured(event.measurement_id)
                 self.measurements[event.measurement_id] = measured._replace(
                     value=plain(event.value),
                     numerator=plain(event.numerator),
@@ -152,17 +194,15 @@ class Lookup:
         self, measurement_id: str, measured: Measured, changes: Changes | ChangesText | None = None
     ) -> Described:
         """A measurement's subject: its KPI's KRA from the plan, its quarter from the cycle."""
-        employee_id, cycle_id, plan, cycle = self.owner(measurement_id)
+        owner = self.owner(measurement_id)
         kpi_id, day = measured.kpi_id, measured.effective_date
-        kra_id = plan.kpi(kpi_id).kra_id if plan is not None and plan.has_kpi(kpi_id) else None
-        period = None if cycle is None else cycle.period_of(day)
         return Described(
-            employee_id=employee_id,
-            cycle_id=cycle_id,
-            kra_id=kra_id,
+            employee_id=owner.employee_id,
+            cycle_id=owner.cycle_id,
+            kra_id=owner.kra_of(kpi_id),
             kpi_id=kpi_id,
             measurement_id=measurement_id,
-            period=period,
+            period=owner.period_of(day),
             effective_date=day,
             changes=NO_CHANGES if changes is None else changes,
         )
@@ -437,7 +477,7 @@ def recorded_text(value: Json, source: str, note: str) -> str:
 def _corrected(
     event: MeasurementLog.MeasurementCorrected, before: Aggregate | None, lookup: Lookup
 ) -> Described:
-    measured = lookup.measurements[event.measurement_id]
+    measured = lookup.measured(event.measurement_id)
     changes: Changes
     if event.numerator is not None:
         changes = {
@@ -453,7 +493,7 @@ def _corrected(
 def _voided(
     event: MeasurementLog.MeasurementVoided, before: Aggregate | None, lookup: Lookup
 ) -> Described:
-    measured = lookup.measurements[event.measurement_id]
+    measured = lookup.measured(event.measurement_id)
     return lookup.subject(event.measurement_id, measured, {"voided": change(False, True)})
 
 
