@@ -119,7 +119,7 @@ class Builder:
         """
         if page.last_position <= self.reached:
             return Applied(0)
-        events = [event for event in page.events if self._wants(event)]
+        events = self._wanted(page)
         passed = page.read
         if page.after < self.reached:
             passed = self.source.count(self.conn.cursor(), self.reached, page.last_position)
@@ -146,8 +146,14 @@ class Builder:
             self.conn, self.view, self.target, stop
         )
 
-    def _wants(self, event: PositionedEvent) -> bool:
-        return event.position > self.reached and (not self.topics or event.topic in self.topics)
+    def _wanted(self, page: Page) -> list[PositionedEvent]:
+        """The page's events of the view's topics past its position (a page read for
+        several views together holds the others' too)."""
+        reached, topics = self.reached, self.topics
+        events: Sequence[PositionedEvent] = page.events
+        if page.after < reached:
+            events = [event for event in events if event.position > reached]
+        return [event for event in events if event.topic in topics] if topics else list(events)
 
     def _commit(self, events: Sequence[PositionedEvent], last_position: int) -> bool:
         with self.conn.transaction():

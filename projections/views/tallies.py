@@ -103,37 +103,7 @@ class LogTallies:
         return None if quarter is None else (fact.kpi_id, quarter)
 
 
-class Recording(Protocol):
-    """What a measurement's recording says: its event, or the event as stored."""
-
-    @property
-    def measurement_id(self) -> str: ...
-    @property
-    def kpi_id(self) -> str: ...
-    @property
-    def value(self) -> Decimal | None: ...
-    @property
-    def effective_date(self) -> date: ...
-    @property
-    def originator_version(self) -> int: ...
-    @property
-    def numerator(self) -> Decimal | None: ...
-    @property
-    def denominator(self) -> Decimal | None: ...
-
-
-class Correcting(Protocol):
-    """What a correction says of its measurement: the new value (a rate: both parts)."""
-
-    @property
-    def value(self) -> Decimal | None: ...
-    @property
-    def numerator(self) -> Decimal | None: ...
-    @property
-    def denominator(self) -> Decimal | None: ...
-
-
-def recorded_fact(recorded: Recording) -> MeasurementFact:
+def recorded_fact(recorded: MeasurementLog.MeasurementRecorded) -> MeasurementFact:
     """The measurement as its recording counts it."""
     return MeasurementFact(
         recorded.measurement_id,
@@ -152,16 +122,8 @@ def changed_fact(
 ) -> MeasurementFact:
     """The measurement ``before`` as a correction or a void leaves it."""
     if isinstance(changed, MeasurementLog.MeasurementVoided):
-        return voided_fact(before)
-    return corrected_fact(changed, before)
-
-
-def corrected_fact(corrected: Correcting, before: Counted) -> MeasurementFact:
-    return counted_as(before, corrected.value, corrected.numerator, corrected.denominator)
-
-
-def voided_fact(before: Counted) -> MeasurementFact:
-    return counted_as(before, before.value, before.numerator, before.denominator, voided=True)
+        return counted_as(before, before.value, before.numerator, before.denominator, voided=True)
+    return counted_as(before, changed.value, changed.numerator, changed.denominator)
 
 
 def counted_as(
