@@ -8,6 +8,9 @@ the stored forms of ``MeasurementLog``'s events (see ``ledger.transcodings``): a
 decimal and a date are ``{"_type_": ..., "_data_": "<text>"}``; a field an older class
 version of an event did not have reads as NULL, as its upcast leaves it (None).
 Sealed fields (a note, a reason) are not read: scoring does not use them.
+
+The same read says, for each effective date, the last event that changed a measurement
+of that date: the position a rebuild's scorecard of its quarter stands at.
 """
 
 from __future__ import annotations
@@ -44,13 +47,21 @@ class StoredFact(NamedTuple):
     denominator: Decimal | None = None
 
 
+class LogFacts(NamedTuple):
+    """A log's measurements at a position, and the last event that changed a measurement
+    of each effective date."""
+
+    facts: list[StoredFact]
+    changed: dict[date, int]
+
+
 class MeasuredFacts:
     """The measurements of logs at a position, each at its latest value, from the events."""
 
     def __init__(self, events: sql.Identifier) -> None:
         self._select = composed(
             sql.SQL(
-                "SELECT e.originator_id, e.originator_version, e.topic,"
+                "SELECT e.originator_id, e.notification_id, e.originator_version, e.topic,"
                 " f.measurement_id, f.kpi_id, f.value ->> '_data_',"
                 " f.effective_date ->> '_data_', f.numerator ->> '_data_',"
                 " f.denominator ->> '_data_'"
@@ -65,7 +76,7 @@ class MeasuredFacts:
 
     def of(
         self, cursor: Cursor[Any], log_ids: Collection[UUID], position: int
-    ) -> Iterator[tuple[UUID, list[StoredFact]]]:
+    ) -> Iterator[tuple[UUID, LogFacts]]:
         """Each log's measurements at ``position`` (voided ones included, marked), in the
         order they were recorded; a log without any is left out."""
         if not log_ids:
@@ -75,21 +86,23 @@ class MeasuredFacts:
         rows.execute(self._select, arguments, prepare=True, binary=True)
         log_id: UUID | None = None
         facts: dict[str, StoredFact] = {}
+        changed: dict[date, int] = {}
         for row in rows:
             if row[0] != log_id:
                 if log_id is not None:
-                    yield log_id, list(facts.values())
-                log_id, facts = row[0], {}
-            fold(facts, row)
+                    yield log_id, LogFacts(list(facts.values()), changed)
+                log_id, facts, changed = row[0], {}, {}
+            fact = fold(facts, row)
+            changed[fact.effective_date] = row[1]
         if log_id is not None:
-            yield log_id, list(facts.values())
+            yield log_id, LogFacts(list(facts.values()), changed)
 
 
-def fold(facts: dict[str, StoredFact], row: tuple[Any, ...]) -> None:
-    """Bring ``facts`` past one event: a recording, a correction or a void."""
-    _, version, kind, measurement_id, kpi_id, value, effective, numerator, denominator = row
+def fold(facts: dict[str, StoredFact], row: tuple[Any, ...]) -> StoredFact:
+    """Bring ``facts`` past one event (a recording, a correction or a void); the fact."""
+    _, _, version, kind, measurement_id, kpi_id, value, effective, numerator, denominator = row
     if kind == RECORDED:
-        facts[measurement_id] = StoredFact(
+        fact = StoredFact(
             measurement_id,
             kpi_id,
             _decimal(value),
@@ -100,11 +113,13 @@ def fold(facts: dict[str, StoredFact], row: tuple[Any, ...]) -> None:
             _decimal(denominator),
         )
     elif kind == VOIDED:
-        facts[measurement_id] = facts[measurement_id]._replace(voided=True)
+        fact = facts[measurement_id]._replace(voided=True)
     else:
-        facts[measurement_id] = facts[measurement_id]._replace(
+        fact = facts[measurement_id]._replace(
             value=_decimal(value), numerator=_decimal(numerator), denominator=_decimal(denominator)
         )
+    facts[measurement_id] = fact
+    return fact
 
 
 def _decimal(text: str | None) -> Decimal | None:

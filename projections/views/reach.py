@@ -25,7 +25,6 @@ from ledger.domain.plan import Plan
 from ledger.periods import QUARTERS, Period, parse_period, quarter_of
 from projections.view import PositionedEvent
 from projections.views.pairs import Pair, log_pair
-from projections.views.quarters import MeasuredQuarters
 from projections.views.states import PageStates
 
 A = TypeVar("A", bound=Aggregate)
@@ -44,9 +43,6 @@ class Reach:
 
     plans: dict[Pair, Positions] = field(default_factory=dict)
     cycles: dict[str, int] = field(default_factory=dict)
-    quarters: MeasuredQuarters | None = None
-    """Where a rebuild, which holds no measurement logs, notes and finds the quarters of
-    measurements; without it, a correction's quarter comes from its log's state."""
     _logs: dict[UUID, tuple[str, date, Positions]] = field(
         default_factory=dict, init=False, repr=False
     )
@@ -54,16 +50,13 @@ class Reach:
     positions of its pair."""
 
     def mark(self, event: PositionedEvent, states: PageStates) -> None:
-        """Note what ``event`` reaches; ``states`` hold its plan or cycle as it was before
-        it, and the cycle of a measurement's log (the log itself too, for a correction or
-        void whose quarter ``quarters`` does not know)."""
+        """Note what ``event`` reaches; ``states`` hold its aggregate as it was before it,
+        and the cycle of a measurement's log."""
         position = event.position
         match event.event:
             case MeasurementLog.MeasurementRecorded() as recorded:
                 cycle_id, start, positions = self._log(event, recorded, states)
                 quarter = quarter_of(start, recorded.effective_date)
-                if self.quarters is not None:
-                    self.quarters.note(event.originator_id, recorded.measurement_id, quarter)
                 _measured(event, cycle_id, quarter, positions)
             case ReviewCycle.Opened() as opened:
                 self.cycles[opened.cycle_id] = position
@@ -88,8 +81,9 @@ class Reach:
                 MeasurementLog.MeasurementCorrected() | MeasurementLog.MeasurementVoided()
             ) as changed:
                 cycle_id, start, positions = self._log(event, changed, states)
-                quarter = self._quarter_changed(event, changed.measurement_id, start, states)
-                _measured(event, cycle_id, quarter, positions)
+                log = _state(states, event, MeasurementLog)
+                day = log.measurement(changed.measurement_id).effective_date
+                _measured(event, cycle_id, quarter_of(start, day), positions)
 
     def settled(self, pairs: Iterable[Pair]) -> dict[Pair, Positions]:
         """Every period of ``pairs`` that their own events or their cycle's change reached."""
@@ -114,17 +108,13 @@ class Reach:
             known = self._logs[event.originator_id] = (pair.cycle_id, cycle.start_date, positions)
         return known
 
-    def _quarter_changed(
-        self, event: PositionedEvent, measurement_id: str, start: date, states: PageStates
-    ) -> int:
-        """The quarter of the measurement a correction or void changes: noted when it was
-        recorded, or else from its log (held in ``states``)."""
-        if self.quarters is not None:
-            noted = self.quarters.quarter(event.originator_id, measurement_id)
-            if noted is not None:
-                return noted
-        log = _state(states, event, MeasurementLog)
-        return quarter_of(start, log.measurement(measurement_id).effective_date)
+    def logged(self, pair: Pair, position: int) -> None:
+        """A rebuild's note that a measurement of ``pair`` changed at ``position``: its
+        whole cycle; the quarters come from the log's events when it settles (see
+        ``measured``)."""
+        positions = self.plans.setdefault(pair, {})
+        whole = Period(pair.cycle_id)
+        positions[whole] = max(positions.get(whole, 0), position)
 
     def _reach(self, pair: Pair, periods: Iterable[Period], position: int) -> None:
         positions = self.plans.setdefault(pair, {})

@@ -33,12 +33,10 @@ from projections.view import LIVE, PositionedEvent, Statement, TableNames, View
 from projections.views import pending
 from projections.views.documents import compact
 from projections.views.history import History
-from projections.views.ids import cycle_id_of
-from projections.views.measured import MeasuredFacts
+from projections.views.measured import CORRECTED, RECORDED, VOIDED, MeasuredFacts
 from projections.views.pairs import Pair, touched
 from projections.views.pending import PENDING
-from projections.views.quarters import MeasuredQuarters
-from projections.views.reach import Positions, Reach
+from projections.views.reach import Positions, Reach, measured_periods
 from projections.views.states import DEFAULT_CAPACITY, AggregateStates, PageStates
 from projections.views.tables import Column, Index, Table, upsert
 from projections.views.tallies import (
@@ -99,9 +97,9 @@ PLACE_FIELDS = frozenset({"department", "manager_id"})
 KEPT_TOPICS = frozenset(topics_of(Plan, MeasurementLog, ReviewCycle))
 """The topics of the aggregates the view keeps states of."""
 LOG_TOPICS = frozenset(topics_of(MeasurementLog))
-"""The topics of measurement logs, which a rebuild does not follow (see ``quarters``)."""
-RECORDED = MeasurementLog.MeasurementRecorded
-CHANGING = (MeasurementLog.MeasurementCorrected, MeasurementLog.MeasurementVoided)
+"""The topics of measurement logs, which a rebuild does not follow (see ``measured``)."""
+MEASURING_TOPICS = frozenset({RECORDED, CORRECTED, VOIDED})
+"""What a log's measurements change by: the scorecards of their pair."""
 
 
 @dataclass(frozen=True)
@@ -166,7 +164,6 @@ class ScorecardsView(View):
     ) -> None:
         self.states = AggregateStates(history, capacity)
         self.tallies = TallyCache(tallied)
-        self.quarters = MeasuredQuarters()
         self.measured = MeasuredFacts(history.table)
         self.capacity = capacity
         self.rebuild_capacity = max(capacity, rebuild_capacity)
@@ -210,52 +207,31 @@ class ScorecardsView(View):
     ) -> None:
         """While rebuilding: note the periods the page reaches, to score once caught up.
 
-        Measurement logs are not followed (they are most of the ledger): their events name
-        their pair, and a correction or void reaches the quarter noted when its measurement
-        was recorded (see ``quarters``); settling reads each log's events once and folds
-        them into its tallies, the log never made. Plans and cycles are followed and kept."""
+        Measurement logs are not followed (they are most of the ledger): the page notes
+        only that their pairs' measurements changed; settling reads each log's events
+        once, by the database (see ``measured``), for its tallies and for the quarters its
+        events reached. Plans and cycles are followed and kept."""
         states = self.states.page(cursor, page)
         states.take(dict.fromkeys(e.originator_id for e in page if e.topic not in LOG_TOPICS))
         pairs, _ = touched(page, states)
         states.take(
             aggregate_id for pair in pairs for aggregate_id in (pair.plan_id, pair.cycle_uuid)
         )
-        self._recall_quarters(cursor, page, states)
-        reach = Reach(quarters=self.quarters)
+        reach = Reach()
+        logged: dict[UUID, int] = {}
         for event in page:
-            reach.mark(event, states)
-            if event.topic not in LOG_TOPICS:
+            if event.topic in MEASURING_TOPICS:
+                logged[event.originator_id] = event.position
+            elif event.topic not in LOG_TOPICS:
+                reach.mark(event, states)
                 states.advance(event)
+        for pair in pairs:
+            position = logged.get(pair.log_id)
+            if position is not None:
+                reach.logged(pair, position)
         self._note(cursor, tables, reach, pairs)
         self.states.capacity = self.rebuild_capacity
         self.states.keep(states)
-
-    def _recall_quarters(
-        self, cursor: Cursor[DictRow], page: Sequence[PositionedEvent], states: PageStates
-    ) -> None:
-        """Note the quarters of the measurements the page corrects or voids that were
-        recorded before what this rebuild has seen (one begun again part way), from their
-        logs as they stood before the page."""
-        recorded = {e.event.measurement_id for e in page if isinstance(e.event, RECORDED)}
-        unknown = {
-            event.originator_id
-            for event in page
-            if isinstance(event.event, CHANGING)
-            and event.event.measurement_id not in recorded
-            and self.quarters.quarter(event.originator_id, event.event.measurement_id) is None
-        }
-        if not unknown:
-            return
-        loaded = self.states.history.load(cursor, list(unknown), page[0].position)
-        for log_id, tracked in loaded.items():
-            log = tracked.aggregate
-            if not isinstance(log, MeasurementLog):
-                continue
-            cycle = states.get(cycle_id_of(log.cycle_id), ReviewCycle)
-            assert cycle is not None
-            for measurement in log.measurements:
-                quarter = quarter_of(cycle.start_date, measurement.effective_date)
-                self.quarters.note(log_id, measurement.measurement_id, quarter)
 
     def warm(self, cursor: Cursor[DictRow], position: int) -> None:
         """The plans and measurement logs changed last, their cycles and their tallies, as
@@ -276,7 +252,6 @@ class ScorecardsView(View):
         reached = pending.next_batch(cursor, tables, SCORECARDS.name)
         if not reached:
             self.states.shrink(self.capacity)
-            self.quarters.clear()
             return True
         states = self.states.at(cursor, position)
         states.take(id_ for pair in reached for id_ in (pair.plan_id, pair.cycle_uuid))
@@ -287,15 +262,25 @@ class ScorecardsView(View):
         return False
 
     def _folded(
-        self, cursor: Cursor[DictRow], pairs: Collection[Pair], states: PageStates, position: int
+        self,
+        cursor: Cursor[DictRow],
+        reached: dict[Pair, Positions],
+        states: PageStates,
+        position: int,
     ) -> dict[UUID, LogTallies]:
-        """The tallies of the pairs' logs at ``position``, from one read of their events."""
-        by_log = {pair.log_id: pair for pair in pairs}
+        """The tallies of the pairs' logs at ``position``, from one read of their events;
+        the quarters those events reached join ``reached``."""
+        by_log = {pair.log_id: pair for pair in reached}
         folded = {}
-        for log_id, facts in self.measured.of(cursor, by_log, position):
-            cycle = states.get(by_log[log_id].cycle_uuid, ReviewCycle)
+        for log_id, (facts, changed) in self.measured.of(cursor, by_log, position):
+            pair = by_log[log_id]
+            cycle = states.get(pair.cycle_uuid, ReviewCycle)
             assert cycle is not None
             folded[log_id] = LogTallies.counting(facts, cycle.start_date, position)
+            positions = reached[pair]
+            for day, last in changed.items():
+                for period in measured_periods(pair.cycle_id, quarter_of(cycle.start_date, day)):
+                    positions[period] = max(positions.get(period, 0), last)
         return folded
 
     def _score_now(

@@ -42,8 +42,8 @@ def facts_read(app: LedgerApp, conninfo: str, log_ids: list[UUID], position: int
     reader = MeasuredFacts(History.of(app).table)
     with psycopg.connect(conninfo, row_factory=dict_row) as conn:
         return {
-            log_id: [as_tuple(fact) for fact in facts]
-            for log_id, facts in reader.of(conn.cursor(), log_ids, position)
+            log_id: [as_tuple(fact) for fact in read.facts]
+            for log_id, read in reader.of(conn.cursor(), log_ids, position)
         }
 
 
@@ -130,3 +130,27 @@ def test_a_recording_stored_before_rates_reads_as_a_value(
 
     assert fact[2] == D(60)
     assert fact[6:] == (None, None)
+
+
+def test_each_effective_date_reads_with_the_last_event_that_changed_it(
+    own_app: LedgerApp, conninfo: str
+) -> None:
+    open_cycle(own_app)
+    ana = seat(own_app, "E1001")
+    may, june = date(2026, 5, 4), date(2026, 6, 30)
+    in_may = own_app.record_measurement(
+        HR, ana.employee_id, ana.cycle_id, "retention", value=D(60), effective_date=may
+    ).ids["measurement_id"]
+    own_app.record_measurement(
+        HR, ana.employee_id, ana.cycle_id, "retention", value=D(61), effective_date=june
+    )
+    last_june = own_app.head_position()
+    own_app.void_measurement(HR, in_may, reason="counted twice")
+    last_may = own_app.head_position()
+    log_id = measurement_log_uuid(ana.employee_id, ana.cycle_id)
+
+    reader = MeasuredFacts(History.of(own_app).table)
+    with psycopg.connect(conninfo, row_factory=dict_row) as conn:
+        [(_, read)] = reader.of(conn.cursor(), [log_id], last_may)
+
+    assert read.changed == {may: last_may, june: last_june}
