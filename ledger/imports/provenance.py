@@ -11,7 +11,7 @@ class changes, and no upcasting is needed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 ATTRIBUTE = "provenance"
 
@@ -46,4 +46,4 @@ def stamp(event: object, provenance: dict[str, Any]) -> None:
 def provenance_of(event: object) -> dict[str, Any] | None:
     """The event's provenance, or None for an event not imported."""
     found = vars(event).get(ATTRIBUTE)
-    return cast(dict[str, Any], found) if isinstance(found, dict) else None
+    return found if isinstance(found, dict) else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from functools import cache
 from uuid import UUID
 
@@ -20,7 +21,7 @@ from ledger.imports.provenance import provenance_of
 from projections.statements import composed
 from projections.view import LIVE, PositionedEvent, Statement, TableNames, View
 from projections.views.changes import Described, Lookup, Measured, describe, recorded_text
-from projections.views.documents import Json, changes_text, compact, plain
+from projections.views.documents import Json, changes_text, compact
 from projections.views.erasure import PersonalColumns, erase_rows, erased_in
 from projections.views.history import History
 from projections.views.ids import cycle_id_of, owner_of, plan_id
@@ -123,12 +124,17 @@ def recorded_row(
         recorded.measurement_id,
         owner.period_of(day),
         day,
-        recorded_text(plain(recorded.value), recorded.source, recorded.note),
+        recorded_text(value_of(recorded.value), recorded.source, recorded.note),
         event.event_hash,
         event.originator_id,
         event.originator_version,
         _provenance(recorded),
     )
+
+
+def value_of(value: Decimal | None) -> str | None:
+    """A recorded value as JSON-ready data (``plain``, for the one type it can be)."""
+    return None if value is None else str(value)
 
 
 def _document(changes: Mapping[str, dict[str, Json]] | str) -> str:

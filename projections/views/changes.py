@@ -27,7 +27,7 @@ from ledger.periods import parse_period
 from ledger.scoring import target_in_force
 from ledger.scoring.aggregates import kpi_plan
 from ledger.values import TargetSpec
-from projections.views.documents import Json, plain, value_text
+from projections.views.documents import Json, plain, quoted, value_text
 from projections.views.ids import cycle_id_of, owner_of, plan_id
 from projections.views.states import PageStates
 
@@ -467,8 +467,8 @@ def recorded_text(value: Json, source: str, note: str) -> str:
     """The changes of a recording, value, source and note from null, as ``changes_text``
     writes them: written at once, for the trail's commonest entry by far."""
     return (
-        f'{{"note":{{"from":null,"to":{value_text(note)}}},'
-        f'"source":{{"from":null,"to":{value_text(source)}}},'
+        f'{{"note":{{"from":null,"to":{quoted(note)}}},'
+        f'"source":{{"from":null,"to":{quoted(source)}}},'
         f'"value":{{"from":null,"to":{value_text(value)}}}}}'
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -44,7 +44,8 @@ def compact(document: Json | Mapping[str, object]) -> str:
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-_quoted = json.encoder.encode_basestring
+quoted: Callable[[str], str] = json.encoder.encode_basestring
+"""The JSON text of a text, as ``compact`` writes it."""
 
 
 def value_text(value: Json) -> str:
@@ -52,8 +53,7 @@ def value_text(value: Json) -> str:
     if value is None:
         return "null"
     if isinstance(value, str):
-        text: str = _quoted(value)
-        return text
+        return quoted(value)
     return compact(value)
 
 
@@ -63,7 +63,7 @@ def changes_text(changes: Mapping[str, Mapping[str, Json]]) -> str:
     The audit trail writes one per event: built directly, it costs a fraction of the
     general encoder's time.
     """
-    fields = [f"{_quoted(name)}:{_change_text(change)}" for name, change in sorted(changes.items())]
+    fields = [f"{quoted(name)}:{_change_text(change)}" for name, change in sorted(changes.items())]
     return "{" + ",".join(fields) + "}"
 
 
