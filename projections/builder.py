@@ -173,6 +173,8 @@ class Builder:
         """The failure, named by the first event of the page that fails on its own."""
         if isinstance(error, TrackingConflict):
             return ViewFailed(describe(error), None)
+        if isinstance(error, UnusableEvent):
+            return ViewFailed(describe(error), error.position)
         with self.conn.transaction(force_rollback=True):
             cursor = self.conn.cursor()
             for event in events:

@@ -96,7 +96,7 @@ class Feed:
                 after = page.last_position
 
     def run_or_fail(self, after: int, lanes: Sequence[Lane]) -> None:
-        """``run``, telling every lane when reading fails (an event not decoded, say)."""
+        """``run``, telling every lane when reading fails (an event that does not verify, say)."""
         try:
             self.run(after, lanes)
         except Exception as error:

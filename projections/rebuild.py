@@ -19,9 +19,9 @@ from eventsourcing.application import Application
 from eventsourcing.postgres import PostgresDatastore
 
 from projections import tracking
-from projections.builder import Builder, Progress, unread
+from projections.builder import Builder, Progress
 from projections.connection import Connection, conninfo_of, session
-from projections.errors import EventNotDecoded, LeadershipUnavailable
+from projections.errors import LeadershipUnavailable
 from projections.leadership import Leadership
 from projections.schema import init_projections
 from projections.source import EventSource, ledger_recorder
@@ -72,10 +72,7 @@ def rebuild(
         builder.begin()
         total = builder.total()
         while True:
-            try:
-                page = source.read(conn.cursor(), builder.reached, page_size, view.topics)
-            except EventNotDecoded as error:
-                raise unread(error) from error
+            page = source.read(conn.cursor(), builder.reached, page_size, view.topics)
             if builder.apply(page).stale:
                 break
             if progress is not None:

@@ -44,7 +44,8 @@ def ledger_recorder(app: Application[UUID]) -> LedgerRecorder:
 
 
 class EventSource:
-    """Reads the events table joined with its chain, in position order, and decodes.
+    """Reads the events table joined with its chain, in position order, and verifies each
+    row; an event is decoded when a view first asks for it (see ``PositionedEvent``).
 
     Writers hold an exclusive lock on the events table while they insert and commit, so
     positions become visible in order: everything up to the head read first is there.
@@ -158,7 +159,8 @@ class EventSource:
             originator_id=row["originator_id"],
             originator_version=row["originator_version"],
             topic=row["topic"],
-            event=self._domain_event(row["position"], stored),
+            stored=stored,
+            decoder=self._domain_event,
         )
 
     def _domain_event(self, position: int, stored: StoredEvent) -> DomainEventProtocol[UUID]:

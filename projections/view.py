@@ -4,12 +4,13 @@ page of events lands in them."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import StoredEvent
 from psycopg import Cursor, sql
 from psycopg.rows import DictRow
 
@@ -20,9 +21,15 @@ MAX_IDENTIFIER = 63
 Statement = sql.SQL | sql.Composed
 
 
+Decoder = Callable[[int, StoredEvent], DomainEventProtocol[UUID]]
+"""Turns the stored event at a position back into its domain event."""
+
+
 @dataclass(frozen=True)
 class PositionedEvent:
-    """A decoded domain event with its place in the ledger."""
+    """A stored event, verified, with its place in the ledger: its domain event is decoded
+    when first asked for, so a view that needs only an event's topic and place (or reads
+    a few of its stored fields) costs no decoding."""
 
     position: int
     recorded_at: datetime
@@ -30,7 +37,18 @@ class PositionedEvent:
     originator_id: UUID
     originator_version: int
     topic: str
-    event: DomainEventProtocol[UUID]
+    stored: StoredEvent
+    decoder: Decoder = field(compare=False, repr=False)
+
+    @property
+    def event(self) -> DomainEventProtocol[UUID]:
+        """The domain event, decoded once (two threads asking at once may both decode:
+        they get equal events)."""
+        found: DomainEventProtocol[UUID] | None = self.__dict__.get("_event")
+        if found is None:
+            found = self.decoder(self.position, self.stored)
+            object.__setattr__(self, "_event", found)
+        return found
 
 
 @dataclass(frozen=True)

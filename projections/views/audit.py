@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
+from datetime import date
 from functools import cache
+from typing import NamedTuple, cast
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -17,6 +19,7 @@ from ledger.domain.measurements import MeasurementLog
 from ledger.domain.personal import PERSONAL_FIELDS
 from ledger.domain.plan import Plan
 from ledger.domain.review import Review
+from ledger.imports.provenance import ATTRIBUTE as PROVENANCE
 from ledger.imports.provenance import provenance_of
 from projections.statements import composed
 from projections.view import LIVE, PositionedEvent, Statement, TableNames, View
@@ -73,6 +76,11 @@ is in the trail's own rows already.
 """
 CHANGING = (MeasurementLog.MeasurementCorrected, MeasurementLog.MeasurementVoided)
 MEASURING = (MeasurementLog.MeasurementRecorded, *CHANGING)
+Measuring = (
+    MeasurementLog.MeasurementRecorded
+    | MeasurementLog.MeasurementCorrected
+    | MeasurementLog.MeasurementVoided
+)
 
 
 def entry_row(event: PositionedEvent, described: Described) -> tuple[object, ...]:
@@ -100,14 +108,66 @@ def entry_row(event: PositionedEvent, described: Described) -> tuple[object, ...
 
 
 RECORDED = MeasurementLog.MeasurementRecorded
-RECORDED_TYPE = event_type(topic(RECORDED))
+RECORDED_TOPIC = topic(RECORDED)
+RECORDED_TYPE = event_type(RECORDED_TOPIC)
+MEASURING_TOPICS = frozenset(topic(kind) for kind in MEASURING)
+CHANGING_TOPICS = frozenset(topic(kind) for kind in CHANGING)
+READ_AS_STORED = 2
+"""The class version of ``MeasurementRecorded`` whose stored form ``stored_recording`` reads
+(version 1 reads the same: it only lacked a rate's parts)."""
+
+
+class StoredRecording(NamedTuple):
+    """A value's recording as its stored event has it, read without decoding the event."""
+
+    actor: str
+    measurement_id: str
+    kpi_id: str
+    value: str | None
+    effective_date: date
+    source: str
+    note: str
+
+
+def stored_recording(state: bytes) -> StoredRecording | None:
+    """The recording in a ``MeasurementRecorded`` event's stored state, if its entry can be
+    made from it: a value (not a rate's parts), a note in clear (an empty one is never
+    sealed), not imported. None otherwise: the event is then decoded and described.
+
+    The stored forms read are ``ledger.transcodings``': a decimal and a date are
+    ``{"_type_": "decimal_str" | "date_iso", "_data_": text}``; a decimal's text is the
+    text of the decimal it decodes to (``str(Decimal(text)) == text``)."""
+    fields = _json(state.decode())
+    value, day = fields.get("value"), fields.get("effective_date")
+    if (
+        fields.get("class_version", 1) > READ_AS_STORED
+        or fields.get("numerator") is not None
+        or PROVENANCE in fields
+        or type(fields.get("note")) is not str
+        or type(day) is not dict
+        or day.get("_type_") != "date_iso"
+        or (value is not None and (type(value) is not dict or value.get("_type_") != "decimal_str"))
+    ):
+        return None
+    return StoredRecording(
+        fields["actor"],
+        fields["measurement_id"],
+        fields["kpi_id"],
+        None if value is None else value["_data_"],
+        date.fromisoformat(day["_data_"]),
+        fields["source"],
+        fields["note"],
+    )
+
+
+_json = json.JSONDecoder().decode
 
 
 def recorded_row(
-    event: PositionedEvent, recorded: MeasurementLog.MeasurementRecorded, lookup: Lookup
+    event: PositionedEvent, recorded: StoredRecording, lookup: Lookup
 ) -> tuple[object, ...]:
     """The entry of a value's recording, the trail's commonest by far: the row
-    ``entry_row`` makes of what ``describe`` says of it, made directly."""
+    ``entry_row`` makes of what ``describe`` says of the decoded event, made directly."""
     owner = lookup.owner(recorded.measurement_id)
     kpi_id, day = recorded.kpi_id, recorded.effective_date
     return (
@@ -124,17 +184,23 @@ def recorded_row(
         recorded.measurement_id,
         owner.period_of(day),
         day,
-        recorded_text(value_of(recorded.value), recorded.source, recorded.note),
+        recorded_text(recorded.value, recorded.source, recorded.note),
         event.event_hash,
         event.originator_id,
         event.originator_version,
-        _provenance(recorded),
+        None,
     )
 
 
-def value_of(value: Decimal | None) -> str | None:
-    """A recorded value as JSON-ready data (``plain``, for the one type it can be)."""
-    return None if value is None else str(value)
+def stored_recordings(page: Sequence[PositionedEvent]) -> dict[int, StoredRecording]:
+    """The page's recordings whose entries are made from their stored state, by position."""
+    found = {}
+    for event in page:
+        if event.topic == RECORDED_TOPIC:
+            recording = stored_recording(event.stored.state)
+            if recording is not None:
+                found[event.position] = recording
+    return found
 
 
 def _document(changes: Mapping[str, dict[str, Json]] | str) -> str:
@@ -147,13 +213,28 @@ def _provenance(domain_event: object) -> str | None:
     return None if found is None else compact(found)
 
 
-def context_of(page: Sequence[PositionedEvent]) -> Iterable[UUID]:
+def context_of(
+    page: Sequence[PositionedEvent], stored: Mapping[int, StoredRecording]
+) -> Iterable[UUID]:
     """The plans and cycles of the page's measurements: their KRA and quarter."""
-    measured = (event.event for event in page if isinstance(event.event, MEASURING))
-    pairs = {owner_of(measurement.measurement_id) for measurement in measured}
+    pairs = {owner_of(mid) for mid in measurement_ids(page, stored, MEASURING_TOPICS)}
     for employee_id, cycle_id in pairs:
         yield plan_id(employee_id, cycle_id)
         yield cycle_id_of(cycle_id)
+
+
+def measurement_ids(
+    page: Sequence[PositionedEvent], stored: Mapping[int, StoredRecording], topics: Set[str]
+) -> Iterator[str]:
+    """The measurements the page's events of ``topics`` name, from their stored state
+    where it was read, from the decoded event otherwise."""
+    for event in page:
+        if event.topic in topics:
+            recording = stored.get(event.position)
+            if recording is not None:
+                yield recording.measurement_id
+            else:
+                yield cast(Measuring, event.event).measurement_id
 
 
 @cache
@@ -172,19 +253,17 @@ def _measurements(tables: TableNames) -> bytes:
 
 
 def measured_before(
-    cursor: Cursor[DictRow], tables: TableNames, page: Sequence[PositionedEvent]
+    cursor: Cursor[DictRow],
+    tables: TableNames,
+    page: Sequence[PositionedEvent],
+    stored: Mapping[int, StoredRecording],
 ) -> dict[str, Measured]:
     """The measurements the page corrects or voids but did not record, from earlier rows."""
-    recorded = {
-        event.event.measurement_id
-        for event in page
-        if isinstance(event.event, MeasurementLog.MeasurementRecorded)
-    }
-    wanted = [
-        event.event.measurement_id
-        for event in page
-        if isinstance(event.event, CHANGING) and event.event.measurement_id not in recorded
-    ]
+    changed = list(measurement_ids(page, stored, CHANGING_TOPICS))
+    if not changed:
+        return {}
+    recorded = set(measurement_ids(page, stored, {RECORDED_TOPIC}))
+    wanted = [measurement_id for measurement_id in changed if measurement_id not in recorded]
     if not wanted:
         return {}
     rows = cursor.execute(_measurements(tables), (wanted,)).fetchall()
@@ -246,15 +325,18 @@ class AuditTrailView(View):
     ) -> None:
         states = self.states.page(cursor, page)
         states.take(dict.fromkeys(e.originator_id for e in page if e.topic in TRACKED))
-        states.take(context_of(page))
-        lookup = Lookup(states, measured_before(cursor, tables, page))
+        stored = stored_recordings(page)
+        states.take(context_of(page, stored))
+        lookup = Lookup(states, measured_before(cursor, tables, page, stored))
         rows = []
         for event in page:
-            domain_event = event.event
-            if type(domain_event) is RECORDED and domain_event.numerator is None:
-                rows.append(recorded_row(event, domain_event, lookup))
-                lookup.follow(domain_event)
+            recording = stored.get(event.position)
+            if recording is not None:
+                rows.append(recorded_row(event, recording, lookup))
+                measured = Measured(recording.kpi_id, recording.effective_date, recording.value)
+                lookup.measurements[recording.measurement_id] = measured
                 continue
+            domain_event = event.event
             tracked = event.topic in TRACKED
             before = states.get(event.originator_id, Aggregate) if tracked else None
             rows.append(entry_row(event, describe(domain_event, before, lookup)))

@@ -14,6 +14,9 @@ from psycopg.types.json import Jsonb
 from ledger.domain.employee import Employee
 from ledger.domain.personal import ERASED
 from projections.view import PositionedEvent, TableNames
+from projections.views.topics import topic
+
+ERASED_TOPIC = topic(Employee.Erased)
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,8 @@ class PersonalColumns:
 
 def erased_in(page: Sequence[PositionedEvent]) -> list[str]:
     """The employees whose erasure the page holds, in order."""
-    return [e.event.employee_id for e in page if isinstance(e.event, Employee.Erased)]
+    erased = (e.event for e in page if e.topic == ERASED_TOPIC)
+    return [event.employee_id for event in erased if isinstance(event, Employee.Erased)]
 
 
 def erase_rows(

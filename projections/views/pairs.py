@@ -12,6 +12,9 @@ from ledger.domain.plan import Plan
 from projections.view import PositionedEvent
 from projections.views.ids import cycle_id_of, log_id, owner_of, plan_id
 from projections.views.states import PageStates
+from projections.views.topics import topics_of
+
+LOG_TOPICS = frozenset(topics_of(MeasurementLog))
 
 
 @dataclass(frozen=True)
@@ -54,14 +57,23 @@ def log_pair(event: MeasurementLog.Event) -> Pair:
     raise TypeError(f"not an event of a measurement log: {type(event).__name__}")
 
 
+def _remembered(logs: dict[UUID, Pair], event: PositionedEvent) -> Pair:
+    logged = event.event
+    if not isinstance(logged, MeasurementLog.Event):
+        raise TypeError(f"not an event of a measurement log: {type(logged).__name__}")
+    pair = logs[event.originator_id] = log_pair(logged)
+    return pair
+
+
 def touched(
-    page: Sequence[PositionedEvent], states: PageStates
+    page: Sequence[PositionedEvent], states: PageStates, logs: dict[UUID, Pair] | None = None
 ) -> tuple[dict[Pair, None], dict[str, None]]:
     """The pairs whose plan or measurements the page changes, and the cycles it changes.
 
     ``states`` holds the page's plans and cycles as they stood before it (measurement logs
     name their pair in every event); an aggregate the page creates names its pair in its
-    first event.
+    first event. ``logs``, when given, remembers each measurement log's pair, so that a
+    log's events need not be decoded again to name it.
     """
     pairs: dict[Pair, None] = {}
     cycles: dict[str, None] = {}
@@ -70,6 +82,9 @@ def touched(
         if event.originator_id in seen:
             continue
         seen.add(event.originator_id)
+        if logs is not None and event.topic in LOG_TOPICS:
+            pairs[logs.get(event.originator_id) or _remembered(logs, event)] = None
+            continue
         match event.event:
             case Plan.Drafted() | MeasurementLog.Started() as created:
                 pairs[Pair(created.employee_id, created.cycle_id)] = None

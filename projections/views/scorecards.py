@@ -165,6 +165,8 @@ class ScorecardsView(View):
         self.states = AggregateStates(history, capacity)
         self.tallies = TallyCache(tallied)
         self.measured = MeasuredFacts(history.table)
+        self.log_pairs: dict[UUID, Pair] = {}
+        """The pairs of the measurement logs a rebuild has met (see ``touched``)."""
         self.capacity = capacity
         self.rebuild_capacity = max(capacity, rebuild_capacity)
 
@@ -213,7 +215,7 @@ class ScorecardsView(View):
         events reached. Plans and cycles are followed and kept."""
         states = self.states.page(cursor, page)
         states.take(dict.fromkeys(e.originator_id for e in page if e.topic not in LOG_TOPICS))
-        pairs, _ = touched(page, states)
+        pairs, _ = touched(page, states, self.log_pairs)
         states.take(
             aggregate_id for pair in pairs for aggregate_id in (pair.plan_id, pair.cycle_uuid)
         )
@@ -252,6 +254,7 @@ class ScorecardsView(View):
         reached = pending.next_batch(cursor, tables, SCORECARDS.name)
         if not reached:
             self.states.shrink(self.capacity)
+            self.log_pairs.clear()
             return True
         states = self.states.at(cursor, position)
         states.take(id_ for pair in reached for id_ in (pair.plan_id, pair.cycle_uuid))

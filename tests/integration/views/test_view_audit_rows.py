@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -9,15 +10,33 @@ import psycopg
 from psycopg.rows import dict_row
 
 from ledger.application import LedgerApp
+from ledger.domain import KpiDefinition
 from ledger.domain.measurements import MeasurementLog
-from ledger.values import TargetSpec
+from ledger.values import Aggregation, Direction, TargetSpec
 from projections import EventSource
+from projections.view import PositionedEvent
 from projections.views import History
-from projections.views.audit import TRACKED, context_of, entry_row, recorded_row
+from projections.views.audit import (
+    RECORDED_TOPIC,
+    TRACKED,
+    context_of,
+    entry_row,
+    recorded_row,
+    stored_recording,
+)
 from projections.views.changes import Lookup, describe
 from projections.views.states import AggregateStates
 from tests.integration.views.support import HR, MANAGER, open_cycle, seat
 
+CONVERSION = KpiDefinition(
+    name="conversion rate",
+    unit="%",
+    direction=Direction.INCREASE,
+    aggregation=Aggregation.RATIO,
+    weight=Decimal(100),
+    spec=TargetSpec(Decimal(5)),
+    scale=Decimal(100),
+)
 NOTES = ["", "a plain note", 'say "hi"\tand\\more', "línea\nnext \u2028 \x7f"]
 
 
@@ -50,35 +69,87 @@ def test_each_recording_made_directly_is_the_row_describe_makes(
         HR, ben.employee_id, reason="asked for by the employee", legal_basis="GDPR Art. 17"
     )
 
-    compared = rows_both_ways(own_app, conninfo)
+    cai = seat(own_app, "E1003", kpi=CONVERSION)
+    own_app.record_measurement(
+        HR,
+        cai.employee_id,
+        cai.cycle_id,
+        "retention",
+        numerator=Decimal(3),
+        denominator=Decimal(4),
+        effective_date=date(2026, 5, 1),
+    )
 
-    assert len(compared) == 2 * len(NOTES)
+    compared, described = rows_both_ways(own_app, conninfo)
+
+    assert len(compared) + len(described) == 2 * len(NOTES) + 1
+    assert len(compared) >= 2, "the recordings with an empty note are read as stored"
     for direct, general in compared:
         assert direct == general
+    for recorded in described:
+        assert recorded.numerator is not None or recorded.note != ""
+
+
+def test_a_recording_stored_before_rates_is_read_as_stored(
+    own_app: LedgerApp, conninfo: str
+) -> None:
+    open_cycle(own_app)
+    ana = seat(own_app, "E1001")
+    own_app.record_measurement(
+        HR,
+        ana.employee_id,
+        ana.cycle_id,
+        "retention",
+        value=Decimal("7.10"),
+        effective_date=date(2026, 5, 1),
+    )
+    [event] = [e for e in read(own_app, conninfo) if e.topic == RECORDED_TOPIC]
+    state = json.loads(event.stored.state)
+    for name in ("class_version", "numerator", "denominator"):
+        del state[name]
+
+    recording = stored_recording(json.dumps(state).encode())
+
+    assert recording == stored_recording(event.stored.state)
+    assert recording is not None
+    assert recording.value == "7.10"
+
+
+def read(app: LedgerApp, conninfo: str) -> list[PositionedEvent]:
+    with psycopg.connect(conninfo, row_factory=dict_row) as conn:
+        return list(EventSource.of(app).read(conn.cursor(), 0, 10_000).events)
+
+
+Compared = list[tuple[tuple[object, ...], tuple[object, ...]]]
 
 
 def rows_both_ways(
     app: LedgerApp, conninfo: str
-) -> list[tuple[tuple[object, ...], tuple[object, ...]]]:
-    """Walk the ledger as the trail's page does, each recording both ways."""
+) -> tuple[Compared, list[MeasurementLog.MeasurementRecorded]]:
+    """Walk the ledger as the trail's page does: each recording read as stored made both
+    ways; the recordings that are not read as stored."""
     source = EventSource.of(app)
     states = AggregateStates(History.of(app))
-    compared = []
+    compared: Compared = []
+    described = []
     with psycopg.connect(conninfo, row_factory=dict_row) as conn:
         cursor = conn.cursor()
         page = source.read(cursor, 0, 10_000).events
         held = states.page(cursor, page)
         held.take(dict.fromkeys(e.originator_id for e in page if e.topic in TRACKED))
-        held.take(context_of(page))
+        held.take(context_of(page, {}))
         lookup = Lookup(held, {})
         for event in page:
             domain_event = event.event
-            tracked = event.topic in TRACKED
             if isinstance(domain_event, MeasurementLog.MeasurementRecorded):
-                direct = recorded_row(event, domain_event, lookup)
-                compared.append((direct, entry_row(event, describe(domain_event, None, lookup))))
+                recording = stored_recording(event.stored.state)
+                general = entry_row(event, describe(domain_event, None, lookup))
+                if recording is None:
+                    described.append(domain_event)
+                else:
+                    compared.append((recorded_row(event, recording, lookup), general))
             lookup.follow(domain_event)
-            if tracked:
+            if event.topic in TRACKED:
                 held.advance(event)
                 lookup.forget()
-    return compared
+    return compared, described
