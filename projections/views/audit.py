@@ -217,7 +217,9 @@ def context_of(
     page: Sequence[PositionedEvent], stored: Mapping[int, StoredRecording]
 ) -> Iterable[UUID]:
     """The plans and cycles of the page's measurements: their KRA and quarter."""
-    pairs = {owner_of(mid) for mid in measurement_ids(page, stored, MEASURING_TOPICS)}
+    pairs = {owner_of(recording.measurement_id) for recording in stored.values()}
+    decoded = (e for e in page if e.topic in MEASURING_TOPICS and e.position not in stored)
+    pairs.update(owner_of(cast(Measuring, e.event).measurement_id) for e in decoded)
     for employee_id, cycle_id in pairs:
         yield plan_id(employee_id, cycle_id)
         yield cycle_id_of(cycle_id)

@@ -27,7 +27,7 @@ from ledger.periods import parse_period
 from ledger.scoring import target_in_force
 from ledger.scoring.aggregates import kpi_plan
 from ledger.values import TargetSpec
-from projections.views.documents import Json, plain, quoted, value_text
+from projections.views.documents import Json, plain, quoted
 from projections.views.ids import cycle_id_of, owner_of, plan_id
 from projections.views.states import PageStates
 
@@ -446,7 +446,7 @@ def _log_started(
 def _recorded(
     event: MeasurementLog.MeasurementRecorded, before: Aggregate | None, lookup: Lookup
 ) -> Described:
-    value = plain(event.value)
+    value = None if event.value is None else str(event.value)
     if event.numerator is not None:
         numerator, denominator = plain(event.numerator), plain(event.denominator)
         measured = Measured(event.kpi_id, event.effective_date, None, numerator, denominator)
@@ -463,13 +463,13 @@ def _recorded(
     )
 
 
-def recorded_text(value: Json, source: str, note: str) -> str:
+def recorded_text(value: str | None, source: str, note: str) -> str:
     """The changes of a recording, value, source and note from null, as ``changes_text``
     writes them: written at once, for the trail's commonest entry by far."""
     return (
         f'{{"note":{{"from":null,"to":{quoted(note)}}},'
         f'"source":{{"from":null,"to":{quoted(source)}}},'
-        f'"value":{{"from":null,"to":{value_text(value)}}}}}'
+        f'"value":{{"from":null,"to":{"null" if value is None else quoted(value)}}}}}'
     )
 
 

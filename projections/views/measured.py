@@ -105,12 +105,12 @@ def fold(facts: dict[str, StoredFact], row: tuple[Any, ...]) -> StoredFact:
         fact = StoredFact(
             measurement_id,
             kpi_id,
-            _decimal(value),
+            None if value is None else Decimal(value),
             date.fromisoformat(effective),
             version,
             False,
-            _decimal(numerator),
-            _decimal(denominator),
+            None if numerator is None else Decimal(numerator),
+            None if denominator is None else Decimal(denominator),
         )
     elif kind == VOIDED:
         fact = facts[measurement_id]._replace(voided=True)

@@ -28,6 +28,7 @@ from ledger.domain.plan import Plan
 from ledger.periods import Period, quarter_of
 from ledger.scoring import Scorecard, Tallies, score_tallied
 from ledger.scoring.aggregates import Knowledge, scoring_input
+from ledger.scoring.tally import tallies_of
 from projections.statements import composed
 from projections.view import LIVE, PositionedEvent, Statement, TableNames, View
 from projections.views import pending
@@ -42,7 +43,6 @@ from projections.views.tables import Column, Index, Table, upsert
 from projections.views.tallies import (
     DEFAULT_TALLIED,
     FoldedTallies,
-    LogTallies,
     PageTallies,
     TallyCache,
     TallySource,
@@ -270,16 +270,16 @@ class ScorecardsView(View):
         reached: dict[Pair, Positions],
         states: PageStates,
         position: int,
-    ) -> dict[UUID, LogTallies]:
+    ) -> dict[UUID, Tallies]:
         """The tallies of the pairs' logs at ``position``, from one read of their events;
         the quarters those events reached join ``reached``."""
         by_log = {pair.log_id: pair for pair in reached}
-        folded = {}
+        folded: dict[UUID, Tallies] = {}
         for log_id, (facts, changed) in self.measured.of(cursor, by_log, position):
             pair = by_log[log_id]
             cycle = states.get(pair.cycle_uuid, ReviewCycle)
             assert cycle is not None
-            folded[log_id] = LogTallies.counting(facts, cycle.start_date, position)
+            folded[log_id] = tallies_of(facts, cycle.start_date)
             positions = reached[pair]
             for day, last in changed.items():
                 for period in measured_periods(pair.cycle_id, quarter_of(cycle.start_date, day)):

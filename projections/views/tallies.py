@@ -199,13 +199,12 @@ class FoldedTallies:
     """Tallies counted from logs' stored events (see ``measured``), for scoring without
     the logs: a log without events has none."""
 
-    def __init__(self, states: PageStates, folded: Mapping[UUID, LogTallies]) -> None:
+    def __init__(self, states: PageStates, folded: Mapping[UUID, Tallies]) -> None:
         self.states = states
         self._folded = folded
 
     def of(self, log_id: UUID, cycle: ReviewCycle) -> Tallies:
-        found = self._folded.get(log_id)
-        return {} if found is None else found.tallies
+        return self._folded.get(log_id, {})
 
 
 class PageTallies:

@@ -30,8 +30,8 @@ def test_changes_written_directly_are_the_encoders_text(text: str) -> None:
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_a_recording_written_at_once_is_its_changes_text(text: str) -> None:
-    value: Json = "87.50"
-    changes = {
+    value = "87.50"
+    changes: dict[str, dict[str, Json]] = {
         "value": change(None, value),
         "source": change(None, text),
         "note": change(None, text[::-1]),
