@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
-from datetime import date
 from functools import cache
-from typing import NamedTuple, cast
+from typing import cast
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -19,7 +17,6 @@ from ledger.domain.measurements import MeasurementLog
 from ledger.domain.personal import PERSONAL_FIELDS
 from ledger.domain.plan import Plan
 from ledger.domain.review import Review
-from ledger.imports.provenance import ATTRIBUTE as PROVENANCE
 from ledger.imports.provenance import provenance_of
 from projections.statements import composed
 from projections.view import LIVE, PositionedEvent, Statement, TableNames, View
@@ -28,6 +25,7 @@ from projections.views.documents import Json, changes_text, compact
 from projections.views.erasure import PersonalColumns, erase_rows, erased_in
 from projections.views.history import History
 from projections.views.ids import cycle_id_of, owner_of, plan_id
+from projections.views.recordings import RECORDED_TOPIC, StoredRecording, stored_recordings
 from projections.views.states import DEFAULT_CAPACITY, AggregateStates
 from projections.views.tables import Column, Index, Table, append, build_indexes
 from projections.views.topics import event_type, topic, topics_of
@@ -81,6 +79,9 @@ Measuring = (
     | MeasurementLog.MeasurementCorrected
     | MeasurementLog.MeasurementVoided
 )
+RECORDED_TYPE = event_type(RECORDED_TOPIC)
+MEASURING_TOPICS = frozenset(topic(kind) for kind in MEASURING)
+CHANGING_TOPICS = frozenset(topic(kind) for kind in CHANGING)
 
 
 def entry_row(event: PositionedEvent, described: Described) -> tuple[object, ...]:
@@ -105,62 +106,6 @@ def entry_row(event: PositionedEvent, described: Described) -> tuple[object, ...
         event.originator_version,
         _provenance(domain_event),
     )
-
-
-RECORDED = MeasurementLog.MeasurementRecorded
-RECORDED_TOPIC = topic(RECORDED)
-RECORDED_TYPE = event_type(RECORDED_TOPIC)
-MEASURING_TOPICS = frozenset(topic(kind) for kind in MEASURING)
-CHANGING_TOPICS = frozenset(topic(kind) for kind in CHANGING)
-READ_AS_STORED = 2
-"""The class version of ``MeasurementRecorded`` whose stored form ``stored_recording`` reads
-(version 1 reads the same: it only lacked a rate's parts)."""
-
-
-class StoredRecording(NamedTuple):
-    """A value's recording as its stored event has it, read without decoding the event."""
-
-    actor: str
-    measurement_id: str
-    kpi_id: str
-    value: str | None
-    effective_date: date
-    source: str
-    note: str
-
-
-def stored_recording(state: bytes) -> StoredRecording | None:
-    """The recording in a ``MeasurementRecorded`` event's stored state, if its entry can be
-    made from it: a value (not a rate's parts), a note in clear (an empty one is never
-    sealed), not imported. None otherwise: the event is then decoded and described.
-
-    The stored forms read are ``ledger.transcodings``': a decimal and a date are
-    ``{"_type_": "decimal_str" | "date_iso", "_data_": text}``; a decimal's text is the
-    text of the decimal it decodes to (``str(Decimal(text)) == text``)."""
-    fields = _json(state.decode())
-    value, day = fields.get("value"), fields.get("effective_date")
-    if (
-        fields.get("class_version", 1) > READ_AS_STORED
-        or fields.get("numerator") is not None
-        or PROVENANCE in fields
-        or type(fields.get("note")) is not str
-        or type(day) is not dict
-        or day.get("_type_") != "date_iso"
-        or (value is not None and (type(value) is not dict or value.get("_type_") != "decimal_str"))
-    ):
-        return None
-    return StoredRecording(
-        fields["actor"],
-        fields["measurement_id"],
-        fields["kpi_id"],
-        None if value is None else value["_data_"],
-        date.fromisoformat(day["_data_"]),
-        fields["source"],
-        fields["note"],
-    )
-
-
-_json = json.JSONDecoder().decode
 
 
 def recorded_row(
@@ -190,17 +135,6 @@ def recorded_row(
         event.originator_version,
         None,
     )
-
-
-def stored_recordings(page: Sequence[PositionedEvent]) -> dict[int, StoredRecording]:
-    """The page's recordings whose entries are made from their stored state, by position."""
-    found = {}
-    for event in page:
-        if event.topic == RECORDED_TOPIC:
-            recording = stored_recording(event.stored.state)
-            if recording is not None:
-                found[event.position] = recording
-    return found
 
 
 def _document(changes: Mapping[str, dict[str, Json]] | str) -> str:

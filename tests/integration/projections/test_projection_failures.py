@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from threading import Event
+from uuid import uuid4
+
+import pytest
+from eventsourcing.persistence import StoredEvent
 
 from ledger.application import LedgerApp
 from ledger.domain.employee import Employee, Profile
-from projections import Worker, view_status, wait_for
+from projections import ViewFailed, Worker, rebuild_view, view_status, wait_for
+from projections.catalog import all_views
 from tests.integration.projections.event_log import EventLog
 from tests.integration.projections.projection_support import (
     FAST,
@@ -73,3 +78,24 @@ def test_other_views_carry_on_when_one_fails(own_app: LedgerApp, conninfo: str) 
         assert wait_for(conninfo, healthy.name, head, timeout=30)
         assert not wait_for(conninfo, failing.name, head, timeout=0.2)
     assert list(ledger_topics(conninfo)) == contents(conninfo, healthy.name).positions
+
+
+def test_an_event_that_cannot_be_decoded_stops_the_views_that_read_it_at_its_position(
+    own_app: LedgerApp, conninfo: str
+) -> None:
+    """A chained event whose topic no code knows: every view that asks for it stops there,
+    naming it; a view of other topics never decodes it and carries on."""
+    register(own_app, 3)
+    unknown = StoredEvent(uuid4(), 1, "ledger:Plan.NeverDefined", b"{}")
+    own_app.recorder.insert_events([unknown])
+    bad = own_app.head_position()
+    head = register(own_app, 2)[-1]
+    [audit] = [view for view in all_views(own_app) if view.name == "audit_trail"]
+    [employees] = [view for view in all_views(own_app) if view.name == "employees"]
+
+    with pytest.raises(ViewFailed, match="not decoded") as failed:
+        rebuild_view(own_app, audit, page_size=2)
+    rebuild_view(own_app, employees, page_size=2)
+
+    assert failed.value.position == bad
+    assert wait_for(conninfo, employees.name, head, timeout=5)

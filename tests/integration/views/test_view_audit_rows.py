@@ -16,15 +16,9 @@ from ledger.values import Aggregation, Direction, TargetSpec
 from projections import EventSource
 from projections.view import PositionedEvent
 from projections.views import History
-from projections.views.audit import (
-    RECORDED_TOPIC,
-    TRACKED,
-    context_of,
-    entry_row,
-    recorded_row,
-    stored_recording,
-)
+from projections.views.audit import TRACKED, context_of, entry_row, recorded_row
 from projections.views.changes import Lookup, describe
+from projections.views.recordings import RECORDED_TOPIC, stored_recording
 from projections.views.states import AggregateStates
 from tests.integration.views.support import HR, MANAGER, open_cycle, seat
 
