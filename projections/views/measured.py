@@ -31,6 +31,9 @@ from projections.views.topics import topic
 RECORDED = topic(MeasurementLog.MeasurementRecorded)
 CORRECTED = topic(MeasurementLog.MeasurementCorrected)
 VOIDED = topic(MeasurementLog.MeasurementVoided)
+READ_AS_STORED = {RECORDED: 2, CORRECTED: 2, VOIDED: 1}
+"""The class versions whose stored forms are read here: a later version (a changed form)
+is refused, not misread, until this reads it."""
 
 
 class StoredFact(NamedTuple):
@@ -64,10 +67,10 @@ class MeasuredFacts:
                 "SELECT e.originator_id, e.notification_id, e.originator_version, e.topic,"
                 " f.measurement_id, f.kpi_id, f.value ->> '_data_',"
                 " f.effective_date ->> '_data_', f.numerator ->> '_data_',"
-                " f.denominator ->> '_data_'"
+                " f.denominator ->> '_data_', coalesce(f.class_version, 1)"
                 " FROM {} AS e, json_to_record(convert_from(e.state, 'UTF8')::json)"
                 " AS f(measurement_id text, kpi_id text, value json, effective_date json,"
-                " numerator json, denominator json)"
+                " numerator json, denominator json, class_version integer)"
                 " WHERE e.originator_id = ANY(%s) AND e.notification_id <= %s"
                 " AND e.topic = ANY(%s)"
                 " ORDER BY e.originator_id, e.originator_version"
@@ -100,7 +103,22 @@ class MeasuredFacts:
 
 def fold(facts: dict[str, StoredFact], row: tuple[Any, ...]) -> StoredFact:
     """Bring ``facts`` past one event (a recording, a correction or a void); the fact."""
-    _, _, version, kind, measurement_id, kpi_id, value, effective, numerator, denominator = row
+    (
+        _,
+        position,
+        version,
+        kind,
+        measurement_id,
+        kpi_id,
+        value,
+        effective,
+        numerator,
+        denominator,
+        stored_as,
+    ) = row
+    if stored_as > READ_AS_STORED[kind]:
+        stored = f"{kind} version {stored_as}"
+        raise ValueError(f"the event at position {position} is stored as {stored}: not read here")
     if kind == RECORDED:
         fact = StoredFact(
             measurement_id,

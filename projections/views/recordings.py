@@ -22,7 +22,7 @@ from projections.views.topics import topic
 RECORDED_TOPIC = topic(MeasurementLog.MeasurementRecorded)
 READ_AS_STORED = 2
 """The class version of ``MeasurementRecorded`` whose stored form ``stored_recording`` reads
-(version 1 reads the same: it only lacked a rate's parts)."""
+(version 1 reads the same: it only lacked a rate's parts); a later one is decoded."""
 
 
 class StoredRecording(NamedTuple):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from uuid import UUID
 
 import psycopg
+import pytest
 from psycopg.rows import dict_row
 
 from ledger.application import LedgerApp
@@ -15,7 +16,15 @@ from ledger.domain import KpiDefinition, MeasurementLog
 from ledger.ids import measurement_log_uuid
 from ledger.values import Aggregation, Direction, TargetSpec
 from projections.views import History
-from projections.views.measured import MeasuredFacts
+from projections.views.measured import (
+    CORRECTED,
+    READ_AS_STORED,
+    RECORDED,
+    VOIDED,
+    MeasuredFacts,
+)
+from projections.views.recordings import READ_AS_STORED as RECORDING_READ_AS_STORED
+from projections.views.recordings import stored_recording
 from tests.integration.views.support import HR, open_cycle, seat
 
 D = Decimal
@@ -154,3 +163,42 @@ def test_each_effective_date_reads_with_the_last_event_that_changed_it(
         [(_, read)] = reader.of(conn.cursor(), [log_id], last_may)
 
     assert read.changed == {may: last_may, june: last_june}
+
+
+def test_the_readers_of_stored_measurements_know_the_events_class_versions() -> None:
+    """A new class version of a log's events changes their stored form: the readers of that
+    form must be brought to it (and their constants with them) before it can pass."""
+    assert {
+        RECORDED: MeasurementLog.MeasurementRecorded.class_version,
+        CORRECTED: MeasurementLog.MeasurementCorrected.class_version,
+        VOIDED: getattr(MeasurementLog.MeasurementVoided, "class_version", 1),
+    } == READ_AS_STORED
+    assert MeasurementLog.MeasurementRecorded.class_version == RECORDING_READ_AS_STORED
+
+
+def test_a_measurement_stored_in_a_later_form_is_refused_not_misread(
+    own_app: LedgerApp, conninfo: str
+) -> None:
+    open_cycle(own_app)
+    ana = seat(own_app, "E1001")
+    own_app.record_measurement(
+        HR, ana.employee_id, ana.cycle_id, "retention", value=D(60), effective_date=date(2026, 5, 4)
+    )
+    log_id = measurement_log_uuid(ana.employee_id, ana.cycle_id)
+    with psycopg.connect(conninfo) as conn:
+        row = conn.execute(
+            "SELECT notification_id, state FROM ledger_events WHERE topic LIKE %s",
+            ("%MeasurementRecorded",),
+        ).fetchone()
+        assert row is not None
+        state = json.loads(bytes(row[1]))
+        state["class_version"] = 3
+        conn.execute("SET session_replication_role = replica")  # past the append-only guard
+        conn.execute(
+            "UPDATE ledger_events SET state = %s WHERE notification_id = %s",
+            (json.dumps(state).encode(), row[0]),
+        )
+
+    with pytest.raises(ValueError, match="version 3: not read here"):
+        facts_read(own_app, conninfo, [log_id], own_app.head_position())
+    assert stored_recording(json.dumps(state).encode()) is None
