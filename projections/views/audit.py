@@ -27,7 +27,7 @@ from projections.views.history import History
 from projections.views.ids import cycle_id_of, owner_of, plan_id
 from projections.views.recordings import RECORDED_TOPIC, StoredRecording, stored_recordings
 from projections.views.states import DEFAULT_CAPACITY, AggregateStates
-from projections.views.tables import Column, Index, Table, append, build_indexes
+from projections.views.tables import Column, Index, Table, appending, build_indexes
 from projections.views.topics import event_type, topic, topics_of
 
 AUDIT_TRAIL = Table(
@@ -264,23 +264,22 @@ class AuditTrailView(View):
         stored = stored_recordings(page)
         states.take(context_of(page, stored))
         lookup = Lookup(states, measured_before(cursor, tables, page, stored))
-        rows = []
-        for event in page:
-            recording = stored.get(event.position)
-            if recording is not None:
-                rows.append(recorded_row(event, recording, lookup))
-                measured = Measured(recording.kpi_id, recording.effective_date, recording.value)
-                lookup.measurements[recording.measurement_id] = measured
-                continue
-            domain_event = event.event
-            tracked = event.topic in TRACKED
-            before = states.get(event.originator_id, Aggregate) if tracked else None
-            rows.append(entry_row(event, describe(domain_event, before, lookup)))
-            lookup.follow(domain_event)
-            if tracked:
-                states.advance(event)
-                lookup.forget()
-        append(cursor, AUDIT_TRAIL, tables, rows)
+        with appending(cursor, AUDIT_TRAIL, tables) as write:
+            for event in page:
+                recording = stored.get(event.position)
+                if recording is not None:
+                    write(recorded_row(event, recording, lookup))
+                    measured = Measured(recording.kpi_id, recording.effective_date, recording.value)
+                    lookup.measurements[recording.measurement_id] = measured
+                    continue
+                domain_event = event.event
+                tracked = event.topic in TRACKED
+                before = states.get(event.originator_id, Aggregate) if tracked else None
+                write(entry_row(event, describe(domain_event, before, lookup)))
+                lookup.follow(domain_event)
+                if tracked:
+                    states.advance(event)
+                    lookup.forget()
         self.states.keep(states)
         for employee_id in erased_in(page):
             for columns in AUDIT_PERSONAL:

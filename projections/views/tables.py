@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
@@ -152,6 +153,17 @@ def upsert(
     """
     if rows:
         cursor.execute(_upsert(table, tables), [list(column) for column in zip(*rows, strict=True)])
+
+
+@contextmanager
+def appending(
+    cursor: Cursor[DictRow], table: Table, tables: TableNames
+) -> Iterator[Callable[[tuple[object, ...]], None]]:
+    """Add rows (in the table's column order) with COPY as they are made: the database
+    takes in each few rows sent while the next are made. Nothing else may use the cursor's
+    connection meanwhile."""
+    with cursor.copy(_copy(table, tables)) as copy:
+        yield copy.write_row
 
 
 def append(
