@@ -1,12 +1,12 @@
 """Measurements' facts read out of their logs' stored events by the database.
 
 Settling a rebuild scores plans from their logs' measurements as they stand at the end.
-Decoding every event of every log again in Python (the feed has decoded them once) was
-a third of a rebuild's cost; the database reads the few fields scoring needs out of each
-event's JSON instead, on its own core, and returns them as columns. What it reads are
-the stored forms of ``MeasurementLog``'s events (see ``ledger.transcodings``): a
-decimal and a date are ``{"_type_": ..., "_data_": "<text>"}``; a field an older class
-version of an event did not have reads as NULL, as its upcast leaves it (None).
+Decoding every event of every log in Python for it was a third of a rebuild's cost; the
+database reads the few fields scoring needs out of each event's JSON instead, on its own
+core, and returns them as columns. What it reads are the stored forms of
+``MeasurementLog``'s events as the ledger's transcoder writes them: a decimal and a date
+are ``{"_type_": ..., "_data_": "<text>"}``; a field an older class version of an event
+did not have reads as NULL, as its upcast leaves it (None).
 Sealed fields (a note, a reason) are not read: scoring does not use them.
 
 The same read says, for each effective date, the last event that changed a measurement
