@@ -34,6 +34,16 @@ RETENTION = KpiDefinition(
     weight=Decimal(100),
     spec=TargetSpec(Decimal(90)),
 )
+CONVERSION = KpiDefinition(
+    name="conversion rate",
+    unit="%",
+    direction=Direction.INCREASE,
+    aggregation=Aggregation.RATIO,
+    weight=Decimal(100),
+    spec=TargetSpec(Decimal(5)),
+    scale=Decimal(100),
+)
+"""A rate: each measurement a numerator and a denominator, the quarter their sums' ratio."""
 
 
 @dataclass(frozen=True)

@@ -10,22 +10,12 @@ from typing import Any
 import pytest
 
 from ledger.application import LedgerApp
-from ledger.domain import KpiDefinition
 from ledger.errors import InvalidInput, RuleViolated
 from ledger.explanation.explaining import Revision, explain
-from ledger.values import Aggregation, Direction, TargetSpec
-from tests.integration.support import HR, Seat, seat_with_active_plan
+from ledger.values import Aggregation
+from tests.integration.support import CONVERSION, HR, Seat, seat_with_active_plan
 
 D = Decimal
-CONVERSION = KpiDefinition(
-    name="conversion rate",
-    unit="%",
-    direction=Direction.INCREASE,
-    aggregation=Aggregation.RATIO,
-    weight=D(100),
-    spec=TargetSpec(D(5)),
-    scale=D(100),
-)
 MONTHS = [
     (date(2026, 4, 30), "80", "1000"),
     (date(2026, 5, 31), "1", "100"),

@@ -10,9 +10,8 @@ import psycopg
 from psycopg.rows import dict_row
 
 from ledger.application import LedgerApp
-from ledger.domain import KpiDefinition
 from ledger.domain.measurements import MeasurementLog
-from ledger.values import Aggregation, Direction, TargetSpec
+from ledger.values import TargetSpec
 from projections import EventSource
 from projections.view import PositionedEvent
 from projections.views import History
@@ -20,17 +19,9 @@ from projections.views.audit import TRACKED, context_of, entry_row, recorded_row
 from projections.views.changes import Lookup, describe
 from projections.views.recordings import RECORDED_TOPIC, stored_recording
 from projections.views.states import AggregateStates
+from tests.integration.support import CONVERSION
 from tests.integration.views.support import HR, MANAGER, open_cycle, seat
 
-CONVERSION = KpiDefinition(
-    name="conversion rate",
-    unit="%",
-    direction=Direction.INCREASE,
-    aggregation=Aggregation.RATIO,
-    weight=Decimal(100),
-    spec=TargetSpec(Decimal(5)),
-    scale=Decimal(100),
-)
 NOTES = ["", "a plain note", 'say "hi"\tand\\more', "línea\nnext \u2028 \x7f"]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
@@ -12,9 +13,8 @@ import pytest
 from psycopg.rows import dict_row
 
 from ledger.application import LedgerApp
-from ledger.domain import KpiDefinition, MeasurementLog
+from ledger.domain import MeasurementLog
 from ledger.ids import measurement_log_uuid
-from ledger.values import Aggregation, Direction, TargetSpec
 from projections.views import History
 from projections.views.measured import (
     CORRECTED,
@@ -25,18 +25,10 @@ from projections.views.measured import (
 )
 from projections.views.recordings import READ_AS_STORED as RECORDING_READ_AS_STORED
 from projections.views.recordings import stored_recording
+from tests.integration.support import CONVERSION
 from tests.integration.views.support import HR, open_cycle, seat
 
 D = Decimal
-CONVERSION = KpiDefinition(
-    name="conversion rate",
-    unit="%",
-    direction=Direction.INCREASE,
-    aggregation=Aggregation.RATIO,
-    weight=D(100),
-    spec=TargetSpec(D(5)),
-    scale=D(100),
-)
 
 
 def as_tuple(fact: object) -> tuple[object, ...]:
@@ -54,6 +46,44 @@ def facts_read(app: LedgerApp, conninfo: str, log_ids: list[UUID], position: int
             log_id: [as_tuple(fact) for fact in read.facts]
             for log_id, read in reader.of(conn.cursor(), log_ids, position)
         }
+
+
+def restate_first_recording(
+    conninfo: str, change: Callable[[dict[str, object]], None]
+) -> dict[str, object]:
+    """Rewrite the stored state of the ledger's first recording as ``change`` has it, as a
+    superuser could (past the append-only guard); the state written."""
+    with psycopg.connect(conninfo) as conn:
+        row = conn.execute(
+            "SELECT notification_id, state FROM ledger_events WHERE topic LIKE %s"
+            " ORDER BY notification_id LIMIT 1",
+            ("%MeasurementRecorded",),
+        ).fetchone()
+        assert row is not None
+        state: dict[str, object] = json.loads(bytes(row[1]))
+        change(state)
+        conn.execute("SET session_replication_role = replica")
+        conn.execute(
+            "UPDATE ledger_events SET state = %s WHERE notification_id = %s",
+            (json.dumps(state).encode(), row[0]),
+        )
+    return state
+
+
+def one_recording(app: LedgerApp) -> UUID:
+    """A ledger of one plan with one measurement, 60 on 4 May 2026; its log's id."""
+    open_cycle(app)
+    ana = seat(app, "E1001")
+    app.record_measurement(
+        HR, ana.employee_id, ana.cycle_id, "retention", value=D(60), effective_date=date(2026, 5, 4)
+    )
+    return measurement_log_uuid(ana.employee_id, ana.cycle_id)
+
+
+def before_rates(state: dict[str, object]) -> None:
+    """A recording's state as stored before rates: no class version, no rate's parts."""
+    for name in ("class_version", "numerator", "denominator"):
+        del state[name]
 
 
 def test_values_rates_corrections_and_voids_read_as_the_log_has_them(
@@ -114,26 +144,8 @@ def test_a_position_before_a_correction_reads_the_value_before_it(
 def test_a_recording_stored_before_rates_reads_as_a_value(
     own_app: LedgerApp, conninfo: str
 ) -> None:
-    open_cycle(own_app)
-    ana = seat(own_app, "E1001")
-    own_app.record_measurement(
-        HR, ana.employee_id, ana.cycle_id, "retention", value=D(60), effective_date=date(2026, 5, 4)
-    )
-    log_id = measurement_log_uuid(ana.employee_id, ana.cycle_id)
-    with psycopg.connect(conninfo) as conn:
-        row = conn.execute(
-            "SELECT notification_id, state FROM ledger_events WHERE topic LIKE %s",
-            ("%MeasurementRecorded",),
-        ).fetchone()
-        assert row is not None
-        state = json.loads(bytes(row[1]))
-        for name in ("class_version", "numerator", "denominator"):
-            del state[name]
-        conn.execute("SET session_replication_role = replica")  # past the append-only guard
-        conn.execute(
-            "UPDATE ledger_events SET state = %s WHERE notification_id = %s",
-            (json.dumps(state).encode(), row[0]),
-        )
+    log_id = one_recording(own_app)
+    restate_first_recording(conninfo, before_rates)
 
     [fact] = facts_read(own_app, conninfo, [log_id], own_app.head_position())[log_id]
 
@@ -179,25 +191,8 @@ def test_the_readers_of_stored_measurements_know_the_events_class_versions() -> 
 def test_a_measurement_stored_in_a_later_form_is_refused_not_misread(
     own_app: LedgerApp, conninfo: str
 ) -> None:
-    open_cycle(own_app)
-    ana = seat(own_app, "E1001")
-    own_app.record_measurement(
-        HR, ana.employee_id, ana.cycle_id, "retention", value=D(60), effective_date=date(2026, 5, 4)
-    )
-    log_id = measurement_log_uuid(ana.employee_id, ana.cycle_id)
-    with psycopg.connect(conninfo) as conn:
-        row = conn.execute(
-            "SELECT notification_id, state FROM ledger_events WHERE topic LIKE %s",
-            ("%MeasurementRecorded",),
-        ).fetchone()
-        assert row is not None
-        state = json.loads(bytes(row[1]))
-        state["class_version"] = 3
-        conn.execute("SET session_replication_role = replica")  # past the append-only guard
-        conn.execute(
-            "UPDATE ledger_events SET state = %s WHERE notification_id = %s",
-            (json.dumps(state).encode(), row[0]),
-        )
+    log_id = one_recording(own_app)
+    state = restate_first_recording(conninfo, lambda state: state.update(class_version=3))
 
     with pytest.raises(ValueError, match="version 3: not read here"):
         facts_read(own_app, conninfo, [log_id], own_app.head_position())
