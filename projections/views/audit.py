@@ -25,10 +25,16 @@ from projections.views.documents import Json, changes_text, compact
 from projections.views.erasure import PersonalColumns, erase_rows, erased_in
 from projections.views.history import History
 from projections.views.ids import cycle_id_of, owner_of, plan_id
-from projections.views.recordings import RECORDED_TOPIC, StoredRecording, stored_recordings
+from projections.views.recordings import StoredRecording, stored_recordings
 from projections.views.states import DEFAULT_CAPACITY, AggregateStates
 from projections.views.tables import Column, Index, Table, appending, build_indexes
-from projections.views.topics import event_type, topic, topics_of
+from projections.views.topics import (
+    CHANGING_TOPICS,
+    MEASURING_TOPICS,
+    RECORDED,
+    event_type,
+    topics_of,
+)
 
 AUDIT_TRAIL = Table(
     "audit_trail",
@@ -72,16 +78,12 @@ Measurement logs are not among them: they are the largest aggregates by far, and
 correction or a void is compared with (the measurement's last value, its KPI and date)
 is in the trail's own rows already.
 """
-CHANGING = (MeasurementLog.MeasurementCorrected, MeasurementLog.MeasurementVoided)
-MEASURING = (MeasurementLog.MeasurementRecorded, *CHANGING)
 Measuring = (
     MeasurementLog.MeasurementRecorded
     | MeasurementLog.MeasurementCorrected
     | MeasurementLog.MeasurementVoided
 )
-RECORDED_TYPE = event_type(RECORDED_TOPIC)
-MEASURING_TOPICS = frozenset(topic(kind) for kind in MEASURING)
-CHANGING_TOPICS = frozenset(topic(kind) for kind in CHANGING)
+RECORDED_TYPE = event_type(RECORDED)
 
 
 def entry_row(event: PositionedEvent, described: Described) -> tuple[object, ...]:
@@ -198,7 +200,7 @@ def measured_before(
     changed = list(measurement_ids(page, stored, CHANGING_TOPICS))
     if not changed:
         return {}
-    recorded = set(measurement_ids(page, stored, {RECORDED_TOPIC}))
+    recorded = set(measurement_ids(page, stored, {RECORDED}))
     wanted = [measurement_id for measurement_id in changed if measurement_id not in recorded]
     if not wanted:
         return {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Container, Iterator
+from collections.abc import Collection, Container
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -73,23 +73,17 @@ class History:
     ) -> dict[UUID, Tracked]:
         """Each aggregate from the events recorded before ``before``; unknown ones empty."""
         states = {aggregate_id: Tracked() for aggregate_id in ids}
-        for aggregate_id, position, event in self.events(cursor, states, before):
-            states[aggregate_id].advance(position, event)
-        return states
-
-    def events(
-        self, cursor: Cursor[DictRow], ids: Collection[UUID], before: int
-    ) -> Iterator[tuple[UUID, int, DomainEventProtocol[UUID]]]:
-        """The events of ``ids`` recorded before ``before``, each aggregate's in order,
-        with their positions."""
-        if not ids:
-            return
-        cursor.execute(self._select, (list(ids), before), prepare=True, binary=True)
+        if not states:
+            return states
+        cursor.execute(self._select, (list(states), before), prepare=True, binary=True)
         for row in cursor:
             stored = StoredEvent(
                 row["originator_id"], row["originator_version"], row["topic"], row["state"]
             )
-            yield row["originator_id"], row["position"], self.mapper.to_domain_event(stored)
+            states[row["originator_id"]].advance(
+                row["position"], self.mapper.to_domain_event(stored)
+            )
+        return states
 
     def recent(
         self,

@@ -24,13 +24,9 @@ from uuid import UUID
 from psycopg import Cursor, sql
 from psycopg.rows import tuple_row
 
-from ledger.domain.measurements import MeasurementLog
 from projections.statements import composed
-from projections.views.topics import topic
+from projections.views.topics import CORRECTED, MEASURING_TOPICS, RECORDED, VOIDED
 
-RECORDED = topic(MeasurementLog.MeasurementRecorded)
-CORRECTED = topic(MeasurementLog.MeasurementCorrected)
-VOIDED = topic(MeasurementLog.MeasurementVoided)
 READ_AS_STORED = {RECORDED: 2, CORRECTED: 2, VOIDED: 1}
 """The class versions whose stored forms are read here: a later version (a changed form)
 is refused, not misread, until this reads it."""
@@ -85,7 +81,7 @@ class MeasuredFacts:
         if not log_ids:
             return
         rows = cursor.connection.cursor(row_factory=tuple_row)
-        arguments = (list(log_ids), position, [RECORDED, CORRECTED, VOIDED])
+        arguments = (list(log_ids), position, list(MEASURING_TOPICS))
         rows.execute(self._select, arguments, prepare=True, binary=True)
         log_id: UUID | None = None
         facts: dict[str, StoredFact] = {}

@@ -12,9 +12,7 @@ from ledger.domain.plan import Plan
 from projections.view import PositionedEvent
 from projections.views.ids import cycle_id_of, log_id, owner_of, plan_id
 from projections.views.states import PageStates
-from projections.views.topics import topics_of
-
-LOG_TOPICS = frozenset(topics_of(MeasurementLog))
+from projections.views.topics import LOG_TOPICS
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
-from ledger.domain.measurements import MeasurementLog
 from ledger.imports.provenance import ATTRIBUTE as PROVENANCE
 from projections.view import PositionedEvent
-from projections.views.topics import topic
+from projections.views.topics import RECORDED
 
-RECORDED_TOPIC = topic(MeasurementLog.MeasurementRecorded)
 READ_AS_STORED = 2
 """The class version of ``MeasurementRecorded`` whose stored form ``stored_recording`` reads
 (version 1 reads the same: it only lacked a rate's parts); a later one is decoded."""
@@ -74,7 +72,7 @@ def stored_recordings(page: Sequence[PositionedEvent]) -> dict[int, StoredRecord
     """The page's recordings whose entries are made from their stored state, by position."""
     found = {}
     for event in page:
-        if event.topic == RECORDED_TOPIC:
+        if event.topic == RECORDED:
             recording = stored_recording(event.stored.state)
             if recording is not None:
                 found[event.position] = recording

@@ -34,7 +34,7 @@ from projections.view import LIVE, PositionedEvent, Statement, TableNames, View
 from projections.views import pending
 from projections.views.documents import compact
 from projections.views.history import History
-from projections.views.measured import CORRECTED, RECORDED, VOIDED, MeasuredFacts
+from projections.views.measured import MeasuredFacts
 from projections.views.pairs import Pair, touched
 from projections.views.pending import PENDING
 from projections.views.reach import Positions, Reach, measured_periods
@@ -47,7 +47,7 @@ from projections.views.tallies import (
     TallyCache,
     TallySource,
 )
-from projections.views.topics import topic, topics_of
+from projections.views.topics import LOG_TOPICS, MEASURING_TOPICS, topic, topics_of
 
 REBUILD_CAPACITY = 250_000
 """Events' worth of plans and cycles a rebuild keeps whole between pages (it keeps no
@@ -96,10 +96,6 @@ PEOPLE_TOPICS = (topic(Employee.Registered), topic(Employee.ProfileChanged))
 PLACE_FIELDS = frozenset({"department", "manager_id"})
 KEPT_TOPICS = frozenset(topics_of(Plan, MeasurementLog, ReviewCycle))
 """The topics of the aggregates the view keeps states of."""
-LOG_TOPICS = frozenset(topics_of(MeasurementLog))
-"""The topics of measurement logs, which a rebuild does not follow (see ``measured``)."""
-MEASURING_TOPICS = frozenset({RECORDED, CORRECTED, VOIDED})
-"""What a log's measurements change by: the scorecards of their pair."""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ that fails leaves none half-changed behind.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Protocol
@@ -46,14 +46,10 @@ class LogTallies:
 
     @classmethod
     def of(cls, log: MeasurementLog | None, start: date, position: int) -> LogTallies:
-        return cls.counting(() if log is None else log.measurements, start, position)
-
-    @classmethod
-    def counting(cls, facts: Iterable[Counted], start: date, position: int) -> LogTallies:
         tallies = cls(start, position)
-        for fact in facts:
-            tallies._count(fact)
-        tallies._tallies = {key: _tally(counted) for key, counted in tallies._counted.items()}
+        for measurement in () if log is None else log.measurements:
+            tallies._count(measurement)
+        tallies._tallies = {key: _tally(facts) for key, facts in tallies._counted.items()}
         return tallies
 
     @property

@@ -7,6 +7,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, CanMutateAggregate
 from eventsourcing.utils import get_topic
 
+from ledger.domain.measurements import MeasurementLog
 from ledger.domain.topics import TOPIC_PREFIX
 
 _PREFIX = f"{TOPIC_PREFIX}:"
@@ -33,3 +34,13 @@ def topic(event_class: type[CanMutateAggregate[UUID]]) -> str:
 def event_type(stored_topic: str) -> str:
     """``ledger:Plan.TargetRevised`` -> ``Plan.TargetRevised``."""
     return stored_topic.removeprefix(_PREFIX)
+
+
+LOG_TOPICS = frozenset(topics_of(MeasurementLog))
+"""The topics of measurement logs: most of the ledger."""
+RECORDED = topic(MeasurementLog.MeasurementRecorded)
+CORRECTED = topic(MeasurementLog.MeasurementCorrected)
+VOIDED = topic(MeasurementLog.MeasurementVoided)
+CHANGING_TOPICS = frozenset({CORRECTED, VOIDED})
+MEASURING_TOPICS = frozenset({RECORDED, CORRECTED, VOIDED})
+"""What records, corrects or voids a measurement."""

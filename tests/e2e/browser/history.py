@@ -20,6 +20,14 @@ class Written:
     """The position of the adjustment, the history's last event."""
 
 
+def exported_at_head(auditor: ApiClient, filters: dict[str, str]) -> bytes:
+    """The API's audit-trail export for ``filters`` at the ledger's head, as CSV."""
+    params = {**filters, "position": auditor.head_position()}
+    api = auditor.get("/exports/audit", params=params)
+    assert api.status_code == 200, api.text
+    return api.content
+
+
 def write_history(hr: ApiClient, employee_id: str) -> Written:
     seat = Seat(employee_id, new_id("FY"))
     hr.open_cycle(seat.cycle_id)

@@ -17,10 +17,11 @@ from projections.view import PositionedEvent
 from projections.views import History
 from projections.views.audit import TRACKED, context_of, entry_row, recorded_row
 from projections.views.changes import Lookup, describe
-from projections.views.recordings import RECORDED_TOPIC, stored_recording
+from projections.views.recordings import stored_recording
 from projections.views.states import AggregateStates
+from projections.views.topics import RECORDED
 from tests.integration.support import CONVERSION
-from tests.integration.views.support import HR, MANAGER, open_cycle, seat
+from tests.integration.views.support import HR, MANAGER, measure, open_cycle, seat
 
 NOTES = ["", "a plain note", 'say "hi"\tand\\more', "línea\nnext \u2028 \x7f"]
 
@@ -80,15 +81,8 @@ def test_a_recording_stored_before_rates_is_read_as_stored(
 ) -> None:
     open_cycle(own_app)
     ana = seat(own_app, "E1001")
-    own_app.record_measurement(
-        HR,
-        ana.employee_id,
-        ana.cycle_id,
-        "retention",
-        value=Decimal("7.10"),
-        effective_date=date(2026, 5, 1),
-    )
-    [event] = [e for e in read(own_app, conninfo) if e.topic == RECORDED_TOPIC]
+    measure(own_app, ana, "7.10", date(2026, 5, 1))
+    [event] = [e for e in read(own_app, conninfo) if e.topic == RECORDED]
     state = json.loads(event.stored.state)
     for name in ("class_version", "numerator", "denominator"):
         del state[name]

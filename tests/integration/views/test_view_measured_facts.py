@@ -16,17 +16,12 @@ from ledger.application import LedgerApp
 from ledger.domain import MeasurementLog
 from ledger.ids import measurement_log_uuid
 from projections.views import History
-from projections.views.measured import (
-    CORRECTED,
-    READ_AS_STORED,
-    RECORDED,
-    VOIDED,
-    MeasuredFacts,
-)
+from projections.views.measured import READ_AS_STORED, MeasuredFacts
 from projections.views.recordings import READ_AS_STORED as RECORDING_READ_AS_STORED
 from projections.views.recordings import stored_recording
+from projections.views.topics import CORRECTED, RECORDED, VOIDED
 from tests.integration.support import CONVERSION
-from tests.integration.views.support import HR, open_cycle, seat
+from tests.integration.views.support import HR, measure, open_cycle, seat
 
 D = Decimal
 
@@ -74,9 +69,7 @@ def one_recording(app: LedgerApp) -> UUID:
     """A ledger of one plan with one measurement, 60 on 4 May 2026; its log's id."""
     open_cycle(app)
     ana = seat(app, "E1001")
-    app.record_measurement(
-        HR, ana.employee_id, ana.cycle_id, "retention", value=D(60), effective_date=date(2026, 5, 4)
-    )
+    measure(app, ana, "60", date(2026, 5, 4))
     return measurement_log_uuid(ana.employee_id, ana.cycle_id)
 
 
@@ -93,12 +86,8 @@ def test_values_rates_corrections_and_voids_read_as_the_log_has_them(
     ana = seat(own_app, "E1001")
     ben = seat(own_app, "E1002", kpi=CONVERSION)
     day = date(2026, 5, 4)
-    first = own_app.record_measurement(
-        HR, ana.employee_id, ana.cycle_id, "retention", value=D("81.250"), effective_date=day
-    ).ids["measurement_id"]
-    second = own_app.record_measurement(
-        HR, ana.employee_id, ana.cycle_id, "retention", value=D("70"), effective_date=day
-    ).ids["measurement_id"]
+    first = measure(own_app, ana, "81.250", day)
+    second = measure(own_app, ana, "70", day)
     rate = own_app.record_measurement(
         HR,
         ben.employee_id,
@@ -130,9 +119,7 @@ def test_a_position_before_a_correction_reads_the_value_before_it(
 ) -> None:
     open_cycle(own_app)
     ana = seat(own_app, "E1001")
-    first = own_app.record_measurement(
-        HR, ana.employee_id, ana.cycle_id, "retention", value=D(60), effective_date=date(2026, 5, 4)
-    ).ids["measurement_id"]
+    first = measure(own_app, ana, "60", date(2026, 5, 4))
     before = own_app.head_position()
     own_app.correct_measurement(HR, first, value=D(65), reason="typo")
     log_id = measurement_log_uuid(ana.employee_id, ana.cycle_id)
@@ -159,12 +146,8 @@ def test_each_effective_date_reads_with_the_last_event_that_changed_it(
     open_cycle(own_app)
     ana = seat(own_app, "E1001")
     may, june = date(2026, 5, 4), date(2026, 6, 30)
-    in_may = own_app.record_measurement(
-        HR, ana.employee_id, ana.cycle_id, "retention", value=D(60), effective_date=may
-    ).ids["measurement_id"]
-    own_app.record_measurement(
-        HR, ana.employee_id, ana.cycle_id, "retention", value=D(61), effective_date=june
-    )
+    in_may = measure(own_app, ana, "60", may)
+    measure(own_app, ana, "61", june)
     last_june = own_app.head_position()
     own_app.void_measurement(HR, in_may, reason="counted twice")
     last_may = own_app.head_position()
