@@ -9,10 +9,11 @@ Any other recording is decoded and described as every other event is.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
+
+import orjson
 
 from ledger.imports.provenance import ATTRIBUTE as PROVENANCE
 from projections.view import PositionedEvent
@@ -41,8 +42,14 @@ def stored_recording(state: bytes) -> StoredRecording | None:
 
     The stored forms read are the ledger transcoder's: a decimal and a date are
     ``{"_type_": "decimal_str" | "date_iso", "_data_": text}``, and a decimal's text is
-    the text of the decimal it decodes to (``str(Decimal(text)) == text``)."""
-    fields = _json(state.decode())
+    the text of the decimal it decodes to (``str(Decimal(text)) == text``). A state that
+    ``orjson`` (strict JSON) cannot read, a lone surrogate's escape say, is decoded."""
+    try:
+        fields = orjson.loads(state)
+    except orjson.JSONDecodeError:
+        return None
+    if type(fields) is not dict:
+        return None
     value, day = fields.get("value"), fields.get("effective_date")
     if (
         fields.get("class_version", 1) > READ_AS_STORED
@@ -63,9 +70,6 @@ def stored_recording(state: bytes) -> StoredRecording | None:
         fields["source"],
         fields["note"],
     )
-
-
-_json = json.JSONDecoder().decode
 
 
 def stored_recordings(page: Sequence[PositionedEvent]) -> dict[int, StoredRecording]:
