@@ -18,6 +18,10 @@ class UnusableEvent(ProjectionError):
         super().__init__(message)
         self.position = position
 
+    def __reduce__(self) -> tuple[type[UnusableEvent], tuple[str, int]]:
+        """Pickled with its position (a reading process sends it, see ``apart``)."""
+        return type(self), (str(self), self.position)
+
 
 class EventNotDecoded(UnusableEvent):
     """A stored event could not be turned back into a domain event."""

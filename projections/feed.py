@@ -7,11 +7,13 @@ and the pages in memory stay few whatever the length of the ledger.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from queue import Empty, Full, Queue
 from threading import Event
 
+from projections.apart import pages_apart
 from projections.connection import connect
 from projections.source import EventSource, Page
 from projections.view import View
@@ -69,7 +71,8 @@ def topics_of(views: Iterable[View]) -> tuple[str, ...]:
 
 
 class Feed:
-    """Reads the pages after a position up to the ledger's head, for the lanes given."""
+    """Reads the pages after a position up to the ledger's head, for the lanes given: in
+    its own thread, or ``apart``, in a process of its own (see ``apart``)."""
 
     def __init__(
         self,
@@ -78,22 +81,25 @@ class Feed:
         topics: Sequence[str],
         page_size: int,
         stop: Event,
+        apart: bool = False,
     ) -> None:
         self.conninfo = conninfo
         self.source = source
         self.topics = tuple(topics)
         self.page_size = page_size
         self.stop = stop
+        self.apart = apart
 
     def run(self, after: int, lanes: Sequence[Lane]) -> None:
         """Feed the lanes until a page finds the head, every lane is closed, or stopped."""
-        with connect(self.conninfo, "projections feed") as conn:
-            while not self.stop.is_set() and not all(lane.closed.is_set() for lane in lanes):
-                page = self.source.read(conn.cursor(), after, self.page_size, self.topics)
+        pages = self._read_apart(after) if self.apart else self._read_here(after)
+        with closing(pages):
+            for page in pages:
                 _deliver(lanes, page, self.stop)
-                if not page.full:
+                if not page.full or self.stop.is_set():
                     return
-                after = page.last_position
+                if all(lane.closed.is_set() for lane in lanes):
+                    return
 
     def run_or_fail(self, after: int, lanes: Sequence[Lane]) -> None:
         """``run``, telling every lane when reading fails (an event that does not verify, say)."""
@@ -101,6 +107,20 @@ class Feed:
             self.run(after, lanes)
         except Exception as error:
             _deliver(lanes, Failure(error), self.stop)
+
+    def _read_here(self, after: int) -> Generator[Page, None, None]:
+        with connect(self.conninfo, "projections feed") as conn:
+            while True:
+                page = self.source.read(conn.cursor(), after, self.page_size, self.topics)
+                yield page
+                if not page.full:
+                    return
+                after = page.last_position
+
+    def _read_apart(self, after: int) -> Generator[Page, None, None]:
+        names, size = self.source.names, self.page_size
+        for verified in pages_apart(self.conninfo, names, self.topics, size, after, self.stop):
+            yield self.source.page_of(verified)
 
 
 def _deliver(lanes: Sequence[Lane], item: Item, stop: Event) -> None:

@@ -25,7 +25,7 @@ from projections.errors import LeadershipUnavailable
 from projections.leadership import Leadership
 from projections.schema import init_projections
 from projections.source import EventSource, ledger_recorder
-from projections.together import build_together
+from projections.together import APART_FROM, build_together
 from projections.view import LIVE, View, check_view
 
 __all__ = ["Progress", "ensure", "rebuild", "rebuild_view", "rebuild_views", "request_rebuild"]
@@ -108,10 +108,12 @@ def rebuild_views(
     progress: Progress | None = None,
     wait: float = 0.0,
     stop: Event | None = None,
+    apart_from: int = APART_FROM,
 ) -> list[str]:
     """Rebuild the views together, from one read of the ledger, each as its leader for
     the while; the names of those a runner elsewhere holds, left to it (see
-    ``request_rebuild``). ``progress`` follows the view furthest behind."""
+    ``request_rebuild``). ``progress`` follows the view furthest behind; with
+    ``apart_from`` events or more to read, they are read in a process of their own."""
     for view in views:
         check_view(view)
     conninfo = conninfo_of(ledger_recorder(app).datastore)
@@ -127,7 +129,14 @@ def rebuild_views(
                 continue
             builders.append(Builder(sessions.enter_context(conn), source, view))
         if builders:
-            build_together(conninfo, builders, page_size=page_size, progress=progress, stop=stop)
+            build_together(
+                conninfo,
+                builders,
+                page_size=page_size,
+                progress=progress,
+                stop=stop,
+                apart_from=apart_from,
+            )
     return held
 
 

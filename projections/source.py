@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.application import Application
@@ -36,6 +37,20 @@ class Page:
     after: int = 0
 
 
+class Verified(NamedTuple):
+    """A page's rows, read and verified, before they become events: plain values, so
+    that a reading process can send them (see ``apart``).
+
+    Each row is (position, recorded_at, event_hash, originator_id, originator_version,
+    topic, state); ``last_position``, ``full``, ``read`` and ``after`` are the page's."""
+
+    rows: list[tuple[Any, ...]]
+    last_position: int
+    full: bool
+    read: int
+    after: int
+
+
 def ledger_recorder(app: Application[UUID]) -> LedgerRecorder:
     recorder = app.recorder
     if not isinstance(recorder, LedgerRecorder):
@@ -43,19 +58,17 @@ def ledger_recorder(app: Application[UUID]) -> LedgerRecorder:
     return recorder
 
 
-class EventSource:
+class VerifiedReader:
     """Reads the events table joined with its chain, in position order, and verifies each
-    row; an event is decoded when a view first asks for it (see ``PositionedEvent``).
+    row.
 
     Writers hold an exclusive lock on the events table while they insert and commit, so
     positions become visible in order: everything up to the head read first is there.
     Positions may have holes; nothing here counts on them being dense.
     """
 
-    def __init__(
-        self, schema: str, events_table: str, chain_table: str, mapper: Mapper[UUID]
-    ) -> None:
-        self.mapper = mapper
+    def __init__(self, schema: str, events_table: str, chain_table: str) -> None:
+        self.names = (schema, events_table, chain_table)
         names = {
             "events": sql.Identifier(schema, events_table),
             "chain": sql.Identifier(schema, chain_table),
@@ -94,16 +107,6 @@ class EventSource:
             "SELECT count(*) AS n FROM {chain} WHERE position > %s AND position <= %s"
         ).format(**names)
 
-    @classmethod
-    def of(cls, app: Application[UUID]) -> EventSource:
-        recorder = ledger_recorder(app)
-        return cls(
-            recorder.datastore.schema,
-            recorder.events_table_name,
-            recorder.chain_table_name,
-            app.mapper,
-        )
-
     def head(self, cursor: Cursor[DictRow]) -> int:
         row = cursor.execute(self._head, prepare=True).fetchone()
         return int(row["head"]) if row else 0
@@ -112,26 +115,38 @@ class EventSource:
         row = cursor.execute(self._count, (after, upto)).fetchone()
         return int(row["n"]) if row else 0
 
-    def read(
-        self, cursor: Cursor[DictRow], after: int, limit: int, topics: Sequence[str] = ()
-    ) -> Page:
-        """The events after ``after`` among the next ``limit`` of the ledger, of ``topics``
-        (empty: all); the page is full when it read ``limit`` events of any topic."""
-        return self.read_upto(cursor, after, limit, topics, self.head(cursor))
+    def read_verified(
+        self, cursor: Cursor[DictRow], after: int, limit: int, topics: Sequence[str]
+    ) -> Verified:
+        """``verified_upto`` the ledger's head as it stands now."""
+        return self.verified_upto(cursor, after, limit, topics, self.head(cursor))
 
-    def read_upto(
+    def verified_upto(
         self, cursor: Cursor[DictRow], after: int, limit: int, topics: Sequence[str], head: int
-    ) -> Page:
-        """``read``, of the ledger as it stood when its head was ``head``."""
+    ) -> Verified:
+        """The rows after ``after`` among the next ``limit`` of the ledger as it stood when
+        its head was ``head``, verified; those of ``topics`` (empty: all) with their state."""
         params = {"after": after, "limit": limit, "topics": list(topics)}
         statement = self._page_of_topics if topics else self._page
         rows = cursor.execute(statement, params, prepare=True, binary=True).fetchall()
         rows = [row for row in rows if row["position"] <= head]
         self._verify(cursor, after, rows)
-        events = tuple(self._decoded(row) for row in rows if row["state"] is not None)
+        events = [
+            (
+                row["position"],
+                row["recorded_at"],
+                row["event_hash"],
+                row["originator_id"],
+                row["originator_version"],
+                row["topic"],
+                row["state"],
+            )
+            for row in rows
+            if row["state"] is not None
+        ]
         full = len(rows) == limit
         last = rows[-1]["position"] if full else max(head, after)
-        return Page(events, last, full, len(rows), after)
+        return Verified(events, last, full, len(rows), after)
 
     def _verify(self, cursor: Cursor[DictRow], after: int, rows: Sequence[DictRow]) -> None:
         """Each row's chain link follows from the one before, and the bytes of each row
@@ -148,20 +163,57 @@ class EventSource:
                 raise EventUnverified(f"event at position {position} {problem}", position)
             previous = bytes(row["chain_hash"])
 
-    def _decoded(self, row: DictRow) -> PositionedEvent:
-        stored = StoredEvent(
-            row["originator_id"], row["originator_version"], row["topic"], row["state"]
+
+class EventSource(VerifiedReader):
+    """Pages of verified events; an event is decoded when a view first asks for it (see
+    ``PositionedEvent``)."""
+
+    def __init__(
+        self, schema: str, events_table: str, chain_table: str, mapper: Mapper[UUID]
+    ) -> None:
+        super().__init__(schema, events_table, chain_table)
+        self.mapper = mapper
+
+    @classmethod
+    def of(cls, app: Application[UUID]) -> EventSource:
+        recorder = ledger_recorder(app)
+        return cls(
+            recorder.datastore.schema,
+            recorder.events_table_name,
+            recorder.chain_table_name,
+            app.mapper,
         )
-        return PositionedEvent(
-            position=row["position"],
-            recorded_at=row["recorded_at"],
-            event_hash=row["event_hash"].hex(),
-            originator_id=row["originator_id"],
-            originator_version=row["originator_version"],
-            topic=row["topic"],
-            stored=stored,
-            decoder=self._domain_event,
+
+    def read(
+        self, cursor: Cursor[DictRow], after: int, limit: int, topics: Sequence[str] = ()
+    ) -> Page:
+        """The events after ``after`` among the next ``limit`` of the ledger, of ``topics``
+        (empty: all); the page is full when it read ``limit`` events of any topic."""
+        return self.read_upto(cursor, after, limit, topics, self.head(cursor))
+
+    def read_upto(
+        self, cursor: Cursor[DictRow], after: int, limit: int, topics: Sequence[str], head: int
+    ) -> Page:
+        """``read``, of the ledger as it stood when its head was ``head``."""
+        return self.page_of(self.verified_upto(cursor, after, limit, topics, head))
+
+    def page_of(self, verified: Verified) -> Page:
+        """The page of rows read and verified, here or by a reading process."""
+        decoder = self._domain_event
+        events = tuple(
+            PositionedEvent(
+                position=position,
+                recorded_at=recorded_at,
+                event_hash=digest.hex(),
+                originator_id=originator_id,
+                originator_version=version,
+                topic=topic,
+                stored=StoredEvent(originator_id, version, topic, state),
+                decoder=decoder,
+            )
+            for position, recorded_at, digest, originator_id, version, topic, state in verified.rows
         )
+        return Page(events, verified.last_position, verified.full, verified.read, verified.after)
 
     def _domain_event(self, position: int, stored: StoredEvent) -> DomainEventProtocol[UUID]:
         try:
