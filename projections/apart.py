@@ -13,22 +13,18 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from contextlib import suppress
 from multiprocessing.connection import Connection as Pipe
 from threading import Event
 
 from projections.connection import connect
-from projections.errors import ProjectionError
+from projections.errors import ProjectionError, ReaderLost
 from projections.source import Verified, VerifiedReader
 
 _WAKE = 0.1
 _ENDED = 5.0
 """Seconds a reading process that has ended (or been stopped) is given to exit."""
-
-
-class ReaderLost(ProjectionError):
-    """The reading process ended without a page or an error."""
 
 
 def pages_apart(
@@ -38,7 +34,7 @@ def pages_apart(
     page_size: int,
     after: int,
     stop: Event,
-) -> Iterator[Verified]:
+) -> Generator[Verified, None, None]:
     """The verified pages after ``after`` up to the head, read by a process of their own;
     ends early once ``stop`` is set."""
     context = multiprocessing.get_context("spawn")

@@ -31,6 +31,10 @@ class EventUnverified(UnusableEvent):
     """A stored event whose hash or chain link does not verify, or that has no link."""
 
 
+class ReaderLost(ProjectionError):
+    """The process reading the ledger for a rebuild ended without a page or an error."""
+
+
 class ViewFailed(ProjectionError):
     """A view's handler raised; the view stops with the error and its position on record."""
 

@@ -119,8 +119,10 @@ class Feed:
 
     def _read_apart(self, after: int) -> Generator[Page, None, None]:
         names, size = self.source.names, self.page_size
-        for verified in pages_apart(self.conninfo, names, self.topics, size, after, self.stop):
-            yield self.source.page_of(verified)
+        pages = pages_apart(self.conninfo, names, self.topics, size, after, self.stop)
+        with closing(pages):
+            for verified in pages:
+                yield self.source.page_of(verified)
 
 
 def _deliver(lanes: Sequence[Lane], item: Item, stop: Event) -> None:

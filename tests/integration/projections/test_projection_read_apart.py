@@ -4,6 +4,8 @@ there, its errors raised here, and nothing left running once it stops."""
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 from threading import Event
 
 import psycopg
@@ -13,7 +15,7 @@ from ledger.application import LedgerApp
 from projections import EventSource, ViewFailed, rebuild_views
 from projections.apart import pages_apart
 from projections.connection import connect, conninfo_of
-from projections.errors import EventUnverified
+from projections.errors import EventUnverified, ReaderLost
 from projections.source import Verified, ledger_recorder
 from tests.integration.projections.event_log import EventLog
 from tests.integration.projections.projection_support import (
@@ -99,4 +101,19 @@ def test_a_stopped_read_ends_its_process(own_app: LedgerApp) -> None:
 
     assert first.full
     assert list(pages) == []
+    assert not multiprocessing.active_children()
+
+
+def test_a_reading_process_killed_midway_is_an_error_not_an_end(own_app: LedgerApp) -> None:
+    register(own_app, 300)  # more pages of one event than the pipe holds
+    source, conninfo = reader_of(own_app)
+    pages = pages_apart(conninfo, source.names, (), 1, 0, Event())
+    next(pages)
+    [reader] = multiprocessing.active_children()
+
+    os.kill(reader.pid or 0, signal.SIGKILL)
+
+    with pytest.raises(ReaderLost, match="ended without a word"):
+        for _ in pages:
+            pass
     assert not multiprocessing.active_children()

@@ -13,7 +13,7 @@ from projections import SHADOW, EventSource, Worker, rebuild, rebuild_views
 from projections.catalog import all_views
 from projections.leadership import Leadership
 from projections.queries import scorecard
-from projections.views import ScorecardsView
+from projections.views import ScorecardsView, pending
 from projections.views.history import History
 from projections.views.pending import PENDING
 from tests.integration.views.story import Story
@@ -69,6 +69,24 @@ def test_views_rebuilt_together_with_a_tiny_cache_give_the_same_rows(
     rebuild_views(own_app, all_views(own_app, capacity=2), page_size=11)
 
     assert snapshot(conninfo, views) == one_by_one
+
+
+def test_views_read_apart_and_settled_two_plans_at_a_time_give_the_same_rows(
+    own_app: LedgerApp, conninfo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ledger read by a process of its own, and plans scored a few per transaction,
+    as the default rebuild (which reads in its own thread and scores a story's plans in
+    one batch)."""
+    Story(own_app, 13).tell(steps=200)
+    views = all_views(own_app)
+    project(own_app, views)
+    default = snapshot(conninfo, views)
+    assert len({row[0] for row in default["scorecards"]}) > 4
+    monkeypatch.setattr(pending, "SETTLED_AT_ONCE", 2)
+
+    rebuild_views(own_app, all_views(own_app), page_size=11, apart_from=0)
+
+    assert snapshot(conninfo, views) == default
 
 
 def test_views_with_a_tiny_cache_give_the_same_rows(own_app: LedgerApp, conninfo: str) -> None:
