@@ -14,13 +14,12 @@ from dataclasses import replace
 from threading import Lock
 from uuid import UUID
 
-from eventsourcing.application import Application
 from eventsourcing.persistence import Mapper
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
 from projections.errors import UnusableEvent
-from projections.source import EventSource, Page, ledger_recorder
+from projections.source import EventSource, Page
 
 KEPT_PAGES = 4
 """Pages kept for the views behind the first: they ask within moments of each other."""
@@ -35,16 +34,6 @@ class SharedSource(EventSource):
         super().__init__(schema, events_table, chain_table, mapper)
         self._pages: OrderedDict[tuple[int, int], Page] = OrderedDict()
         self._lock = Lock()
-
-    @classmethod
-    def of(cls, app: Application[UUID]) -> SharedSource:
-        recorder = ledger_recorder(app)
-        return cls(
-            recorder.datastore.schema,
-            recorder.events_table_name,
-            recorder.chain_table_name,
-            app.mapper,
-        )
 
     def read(
         self, cursor: Cursor[DictRow], after: int, limit: int, topics: Sequence[str] = ()

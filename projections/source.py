@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Self
 from uuid import UUID
 
 from eventsourcing.application import Application
@@ -175,7 +175,8 @@ class EventSource(VerifiedReader):
         self.mapper = mapper
 
     @classmethod
-    def of(cls, app: Application[UUID]) -> EventSource:
+    def of(cls, app: Application[UUID]) -> Self:
+        """The source of the application's ledger (of this class or a subclass)."""
         recorder = ledger_recorder(app)
         return cls(
             recorder.datastore.schema,

@@ -22,8 +22,9 @@ from projections.view import View
 Ending = Literal["swapped", "stopped", "stale"]
 
 APART_FROM = 100_000
-"""Events to read from which the feed reads in a process of its own (see ``apart``): its
-start costs about a second, a third of the Python work of a long rebuild is spared."""
+"""Events to read from which the feed reads in a process of its own (see ``apart``):
+starting one costs an interpreter and its imports; a long rebuild is spared the third of
+its Python work that reading and verifying is."""
 
 
 class Tally:
@@ -66,8 +67,8 @@ def build_together(
     stop = stop or Event()
     failures: list[BaseException] = []
     pending = list(builders)
+    passing = Pass(page_size, progress, stop, apart_from)
     while pending and not stop.is_set():
-        passing = Pass(page_size, progress, stop, apart_from)
         endings = _one_pass(conninfo, pending, passing, failures)
         pending = [builder for builder in pending if endings.get(builder) == "stale"]
     if failures:

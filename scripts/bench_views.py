@@ -41,6 +41,8 @@ LIVE_RATE = 200
 LIVE_SECONDS = 10
 LIVE_PLAN_SIZE = 1000
 """Measurements each plan written to holds at least, before the writes begin."""
+SAMPLE = 0.05
+"""Seconds between two samples of a rebuild's resident memory."""
 
 
 @dataclass(frozen=True)
@@ -215,9 +217,6 @@ def peak_rebuild_memory_mb(address: DatabaseAddress) -> float:
     if child.returncode:
         raise subprocess.CalledProcessError(child.returncode, child.args, output)
     return max(sampled, float(output.strip().splitlines()[-1]))
-
-
-SAMPLE = 0.05
 
 
 def resident_mb(pid: int) -> float:
