@@ -13,23 +13,15 @@ from psycopg import sql
 from ledger.application import LedgerApp
 from ledger.commands import Context
 from ledger.domain import KpiDefinition, KraDefinition, Profile
-from ledger.values import Aggregation, Direction, TargetSpec
 from projections import LIVE, RunnerOptions, View, rebuild_view, wait_for
 from projections.catalog import all_views
+from tests.integration.support import RETENTION
 
 HR = Context(actor="hr:priya")
 MANAGER = Context(actor="manager:ravi")
 CYCLE_START = date(2026, 4, 1)
 SMALL_PAGES = RunnerOptions(
     page_size=13, poll_interval=0.2, leadership_poll=0.05, reconnect_delay=0.1
-)
-RETENTION = KpiDefinition(
-    name="retain existing clients",
-    unit="%",
-    direction=Direction.INCREASE,
-    aggregation=Aggregation.LAST,
-    weight=Decimal(100),
-    spec=TargetSpec(Decimal(90)),
 )
 
 Snapshot = dict[str, list[tuple[object, ...]]]

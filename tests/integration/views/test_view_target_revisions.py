@@ -11,7 +11,8 @@ from ledger.application import LedgerApp
 from ledger.domain import KpiDefinition, KraDefinition, Weights
 from ledger.values import TargetSpec
 from projections.queries import RegisterFilter, TargetRevisionRow, target_revisions
-from tests.integration.views.support import HR, MANAGER, RETENTION, open_cycle, project, seat
+from tests.integration.support import RETENTION
+from tests.integration.views.support import HR, MANAGER, open_cycle, project, seat
 
 Reader = psycopg.Connection[tuple[object, ...]]
 REFERRALS = KpiDefinition(
